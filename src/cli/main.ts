@@ -1,0 +1,33 @@
+/**
+ * `flowlane <command>`: each command lives in its own module and is listed
+ * here once.
+ */
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  migrate: async () => (await import('./migrate.ts')).command,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const load = name ? COMMANDS[name] : undefined;
+  if (!load) {
+    const lines = await Promise.all(
+      Object.entries(COMMANDS).map(async ([n, l]) => `  ${n.padEnd(12)} ${(await l()).summary}`),
+    );
+    const head = name && name !== 'help' && name !== '--help' ? `Unknown command "${name}".\n\n` : '';
+    process.stderr.write(`${head}Usage: flowlane <command> [options]\n\nCommands:\n${lines.join('\n')}\n`);
+    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  }
+  const command = await load();
+  try {
+    return await command.run(args);
+  } catch (error) {
+    process.stderr.write(`flowlane ${name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Versioned migrations, run by `flowlane migrate` and on engine start in
+ * development. Each migration takes the dialect so column types can differ
+ * where the databases do.
+ */
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { OpenDatabase, DialectName } from './connect.ts';
+import * as core from './migrations/001_core.ts';
+import * as auth from './migrations/002_auth.ts';
+
+type Up = (db: any, dialect: DialectName) => Promise<void>;
+const MIGRATIONS: Array<[string, Up]> = [
+  ['001_core', core.up],
+  ['002_auth', auth.up],
+];
+
+class CodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(MIGRATIONS.map(([name, up]) => [name, { up: (db) => up(db, this.dialect) }]));
+  }
+}
+
+export async function migrate(database: OpenDatabase): Promise<string[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: new CodeMigrations(database.dialect),
+    migrationTableName: 'flowlane_migration',
+    migrationLockTableName: 'flowlane_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`Migration ${failed ?? ''} failed on ${database.dialect}: ${(error as Error).message ?? error}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,124 @@
+/**
+ * The database schema as Kysely sees it. Times are epoch milliseconds
+ * (BIGINT) so that every dialect stores, compares and indexes them alike;
+ * JSON columns are text. Ids are assigned by the engine (see ids.ts), so
+ * rows can be written in multi-row statements without RETURNING.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+export type ProcessStatus = 'NEW' | 'DONE' | 'CANCELED';
+export type TaskStatus =
+  | 'NEW'
+  | 'ASSIGNED'
+  | 'STARTED'
+  | 'SCHEDULED'
+  | 'DONE'
+  | 'CANCELED'
+  | 'ERROR'
+  | 'REVIVED';
+
+export interface ProcessTable {
+  id: number;
+  flow: string;
+  status: ProcessStatus;
+  created: number;
+  finished: number | null;
+  data: string;
+  parent_task_id: number | null;
+  artifact_type: string | null;
+  artifact_id: string | null;
+  seed_type: string | null;
+  seed_id: string | null;
+}
+
+export interface TaskTable {
+  id: number;
+  process_id: number;
+  flow_task: string;
+  task_type: string;
+  status: TaskStatus;
+  created: number;
+  assigned: number | null;
+  started: number | null;
+  finished: number | null;
+  scheduled: number | null;
+  token: string;
+  external_task_id: string | null;
+  owner_id: number | null;
+  owner_permission: string | null;
+  data: string;
+  comments: string | null;
+}
+
+export interface TaskPreviousTable {
+  task_id: number;
+  previous_id: number;
+}
+
+export interface SequenceTable {
+  name: string;
+  next_id: number;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string | null;
+  first_name: string;
+  last_name: string;
+  email: string;
+  is_superuser: ColumnType<number, number | undefined, number>;
+  is_active: ColumnType<number, number | undefined, number>;
+  created: number;
+}
+
+export interface GroupTable {
+  id: Generated<number>;
+  name: string;
+}
+
+export interface UserGroupTable {
+  user_id: number;
+  group_id: number;
+}
+
+export interface PermissionTable {
+  id: Generated<number>;
+  codename: string;
+  name: string;
+}
+
+export interface UserPermissionTable {
+  user_id: number;
+  permission_id: number;
+}
+
+export interface GroupPermissionTable {
+  group_id: number;
+  permission_id: number;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created: number;
+  expires: number;
+}
+
+export interface Database {
+  flowlane_process: ProcessTable;
+  flowlane_task: TaskTable;
+  flowlane_task_previous: TaskPreviousTable;
+  flowlane_sequence: SequenceTable;
+  flowlane_user: UserTable;
+  flowlane_group: GroupTable;
+  flowlane_user_group: UserGroupTable;
+  flowlane_permission: PermissionTable;
+  flowlane_user_permission: UserPermissionTable;
+  flowlane_group_permission: GroupPermissionTable;
+  flowlane_session: SessionTable;
+}
+
+export type ProcessRow = ProcessTable;
+export type TaskRow = TaskTable;
