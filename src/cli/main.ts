@@ -10,6 +10,7 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import('./migrate.ts')).command,
+  user: async () => (await import('./user.ts')).command,
 };
 
 export async function main(argv: string[]): Promise<number> {
