@@ -10,6 +10,7 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
     .addColumn('next_id', 'bigint', (c) => c.notNull())
     .execute();
+  await db.insertInto('flowlane_sequence').values({ name: 'id', next_id: 1 }).execute();
 
   await db.schema
     .createTable('flowlane_process')

@@ -1,0 +1,55 @@
+/**
+ * In-memory shapes of processes and tasks during a step, and what the
+ * read API returns. Stored rows convert to and from these in the store.
+ */
+import type { ProcessStatus, TaskStatus } from '../store/schema.ts';
+
+export type { ProcessStatus, TaskStatus };
+
+export const ACTIVE_STATUSES: readonly TaskStatus[] = ['NEW', 'ASSIGNED', 'STARTED', 'SCHEDULED', 'ERROR'];
+
+export function isActive(status: TaskStatus): boolean {
+  return status !== 'DONE' && status !== 'CANCELED' && status !== 'REVIVED';
+}
+
+export interface ProcessState<D = Record<string, unknown>> {
+  id: number;
+  flow: string;
+  status: ProcessStatus;
+  created: number;
+  finished: number | null;
+  data: D;
+  parentTaskId: number | null;
+  artifactType: string | null;
+  artifactId: string | null;
+  seedType: string | null;
+  seedId: string | null;
+}
+
+export interface TaskState {
+  id: number;
+  processId: number;
+  /** Node name within the flow. */
+  node: string;
+  taskType: string;
+  status: TaskStatus;
+  created: number;
+  assigned: number | null;
+  started: number | null;
+  finished: number | null;
+  scheduled: number | null;
+  token: string;
+  externalTaskId: string | null;
+  ownerId: number | null;
+  ownerPermission: string | null;
+  data: Record<string, unknown>;
+  comments: string | null;
+}
+
+/** A task as the read API returns it: with the tasks that led to it. */
+export interface TaskInfo extends TaskState {
+  flow: string;
+  previous: number[];
+}
+
+export type ProcessInfo<D = Record<string, unknown>> = ProcessState<D>;

@@ -1,0 +1,226 @@
+/**
+ * Every query the engine runs. Functions take the executor to run on (the
+ * step's transaction or the database) so that one step's reads and writes
+ * share its transaction. Rows are written in multi-row statements.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database, ProcessRow, TaskRow, TaskStatus } from './schema.ts';
+import type { DialectName } from './connect.ts';
+import { ACTIVE_STATUSES, type ProcessState, type TaskState } from '../engine/model.ts';
+
+type Db = Kysely<Database>;
+
+/** Rows per INSERT; keeps every dialect under its bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
+export function processFromRow<D>(row: ProcessRow): ProcessState<D> {
+  return {
+    id: Number(row.id),
+    flow: row.flow,
+    status: row.status,
+    created: Number(row.created),
+    finished: row.finished == null ? null : Number(row.finished),
+    data: JSON.parse(row.data) as D,
+    parentTaskId: row.parent_task_id == null ? null : Number(row.parent_task_id),
+    artifactType: row.artifact_type,
+    artifactId: row.artifact_id,
+    seedType: row.seed_type,
+    seedId: row.seed_id,
+  };
+}
+
+export function processToRow(process: ProcessState<unknown>): ProcessRow {
+  return {
+    id: process.id,
+    flow: process.flow,
+    status: process.status,
+    created: process.created,
+    finished: process.finished,
+    data: JSON.stringify(process.data),
+    parent_task_id: process.parentTaskId,
+    artifact_type: process.artifactType,
+    artifact_id: process.artifactId,
+    seed_type: process.seedType,
+    seed_id: process.seedId,
+  };
+}
+
+const num = (v: unknown) => (v == null ? null : Number(v));
+
+export function taskFromRow(row: TaskRow): TaskState {
+  return {
+    id: Number(row.id),
+    processId: Number(row.process_id),
+    node: row.flow_task.slice(row.flow_task.indexOf('.') + 1),
+    taskType: row.task_type,
+    status: row.status,
+    created: Number(row.created),
+    assigned: num(row.assigned),
+    started: num(row.started),
+    finished: num(row.finished),
+    scheduled: num(row.scheduled),
+    token: row.token,
+    externalTaskId: row.external_task_id,
+    ownerId: num(row.owner_id),
+    ownerPermission: row.owner_permission,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    comments: row.comments,
+  };
+}
+
+export function taskToRow(task: TaskState, flow: string): TaskRow {
+  return {
+    id: task.id,
+    process_id: task.processId,
+    flow_task: `${flow}.${task.node}`,
+    task_type: task.taskType,
+    status: task.status,
+    created: task.created,
+    assigned: task.assigned,
+    started: task.started,
+    finished: task.finished,
+    scheduled: task.scheduled,
+    token: task.token,
+    external_task_id: task.externalTaskId,
+    owner_id: task.ownerId,
+    owner_permission: task.ownerPermission,
+    data: JSON.stringify(task.data),
+    comments: task.comments,
+  };
+}
+
+export type ProcessKey = { processId: number } | { taskId: number };
+
+export type RowLock = 'none' | 'forUpdate' | 'forUpdateNowait';
+
+export class Repository {
+  constructor(readonly dialect: DialectName) {}
+
+  /** The process of a step, read with the lock the flow's strategy asks for. */
+  async loadProcess(db: Db, key: ProcessKey, lock: RowLock): Promise<ProcessRow | undefined> {
+    let query = db.selectFrom('flowlane_process').selectAll();
+    query =
+      'processId' in key
+        ? query.where('id', '=', key.processId)
+        : query.where('id', '=', db.selectFrom('flowlane_task').select('process_id').where('id', '=', key.taskId));
+    if (lock !== 'none' && this.dialect !== 'sqlite') {
+      query = query.forUpdate();
+      if (lock === 'forUpdateNowait') query = query.noWait();
+    }
+    return query.executeTakeFirst();
+  }
+
+  /** The active tasks of a process, plus the named tasks whatever their status. */
+  async loadStepTasks(db: Db, processId: number, alsoIds: number[] = []): Promise<TaskRow[]> {
+    return db
+      .selectFrom('flowlane_task')
+      .selectAll()
+      .where('process_id', '=', processId)
+      .where((eb) =>
+        alsoIds.length
+          ? eb.or([eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]), eb('id', 'in', alsoIds)])
+          : eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]),
+      )
+      .orderBy('id')
+      .execute();
+  }
+
+  async processIdOfTask(db: Db, taskId: number): Promise<number | undefined> {
+    const row = await db.selectFrom('flowlane_task').select('process_id').where('id', '=', taskId).executeTakeFirst();
+    return row ? Number(row.process_id) : undefined;
+  }
+
+  async insertProcesses(db: Db, rows: ProcessRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await db.insertInto('flowlane_process').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    }
+  }
+
+  async insertTasks(db: Db, rows: TaskRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await db.insertInto('flowlane_task').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    }
+  }
+
+  async insertLinks(db: Db, links: Array<{ task_id: number; previous_id: number }>): Promise<void> {
+    for (let i = 0; i < links.length; i += INSERT_CHUNK) {
+      await db.insertInto('flowlane_task_previous').values(links.slice(i, i + INSERT_CHUNK)).execute();
+    }
+  }
+
+  /** Applies one change set to tasks that must still have `expected` status;
+   * returns how many rows matched, so the caller can detect a lost race. */
+  async updateTasks(db: Db, ids: number[], expected: TaskStatus, changes: Partial<TaskRow>): Promise<number> {
+    const result = await db
+      .updateTable('flowlane_task')
+      .set(changes)
+      .where(ids.length === 1 ? sql<boolean>`id = ${ids[0]}` : sql<boolean>`id in (${sql.join(ids)})`)
+      .where('status', '=', expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async updateProcess(db: Db, id: number, expected: string, changes: Partial<ProcessRow>): Promise<number> {
+    const result = await db
+      .updateTable('flowlane_process')
+      .set(changes)
+      .where('id', '=', id)
+      .where('status', '=', expected as ProcessRow['status'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async getProcess(db: Db, id: number): Promise<ProcessRow | undefined> {
+    return db.selectFrom('flowlane_process').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async getTask(db: Db, id: number): Promise<(TaskRow & { flow: string }) | undefined> {
+    const row = await db.selectFrom('flowlane_task').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? { ...row, flow: row.flow_task.slice(0, row.flow_task.indexOf('.')) } : undefined;
+  }
+
+  async tasksOfProcess(db: Db, processId: number): Promise<TaskRow[]> {
+    return db.selectFrom('flowlane_task').selectAll().where('process_id', '=', processId).orderBy('id').execute();
+  }
+
+  /** task_previous rows touching the given tasks, in either direction. */
+  async linksOf(db: Db, taskIds: number[]): Promise<Array<{ task_id: number; previous_id: number }>> {
+    if (taskIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('flowlane_task_previous')
+      .selectAll()
+      .where((eb) => eb.or([eb('task_id', 'in', taskIds), eb('previous_id', 'in', taskIds)]))
+      .execute();
+    return rows.map((r) => ({ task_id: Number(r.task_id), previous_id: Number(r.previous_id) }));
+  }
+
+  /** The tasks a task led to, with their status. */
+  async leadingTasks(db: Db, taskId: number): Promise<TaskRow[]> {
+    return db
+      .selectFrom('flowlane_task')
+      .selectAll()
+      .where('id', 'in', db.selectFrom('flowlane_task_previous').select('task_id').where('previous_id', '=', taskId))
+      .execute();
+  }
+
+  /** The newest task of a node in a process (for `.Assign({ ownerOf })`). */
+  async latestTaskOfNode(db: Db, processId: number, flowTask: string): Promise<TaskRow | undefined> {
+    return db
+      .selectFrom('flowlane_task')
+      .selectAll()
+      .where('process_id', '=', processId)
+      .where('flow_task', '=', flowTask)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async renameNode(db: Db, flow: string, from: string, to: string): Promise<number> {
+    const result = await db
+      .updateTable('flowlane_task')
+      .set({ flow_task: `${flow}.${to}` })
+      .where('flow_task', '=', `${flow}.${from}`)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+}
