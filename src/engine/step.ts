@@ -127,7 +127,7 @@ export class Step {
       status: 'NEW',
       created: this.now,
       finished: null,
-      data: parseData(spec, data, 'new'),
+      data: parseData(spec, data, 'new process'),
       parentTaskId,
       artifactType: null,
       artifactId: null,
@@ -248,7 +248,7 @@ export function parseData(spec: FlowSpec, data: unknown, where: string): Record<
   const result = spec.schema.safeParse(data ?? {});
   if (!result.success) {
     throw new DataValidationError(
-      `${spec.label} ${where}`,
+      `flow ${spec.label}, ${where}`,
       result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
     );
   }
