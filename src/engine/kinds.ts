@@ -219,9 +219,19 @@ registerKind('join', {
     const node = arrival.node as JoinNode;
     const branchToken = parseBranchToken(arrival.token);
     const token = branchToken?.parent ?? arrival.token;
-    let join = step
-      .activeTasks(arrival.process.id)
-      .find((t) => t.node === node.name && t.token === token && (t.status === 'STARTED' || t.status === 'NEW'));
+    const open = step.activeTasks(arrival.process.id).filter((t) => t.node === node.name && (t.status === 'STARTED' || t.status === 'NEW'));
+    // Joins of one node may run side by side in sibling branches (a join per
+    // item of a dynamic split); one waiting inside or around this token's
+    // branch means the join is fed by two nested splits.
+    const crossed = open.find((t) => t.token !== token && (token.startsWith(`${t.token}/`) || t.token.startsWith(`${token}/`)));
+    if (crossed) {
+      throw flowRuntimeError(
+        arrival.spec,
+        node,
+        `received branches of two different splits (tokens ${crossed.token} and ${arrival.token}); a Join must close exactly one split`,
+      );
+    }
+    let join = open.find((t) => t.token === token);
     if (join) {
       const expected = join.data.splitTaskId;
       if (branchToken && expected !== undefined && expected !== branchToken.splitId) {
