@@ -171,10 +171,11 @@ export class Engine {
     return result;
   }
 
-  /** Which flow a process or task belongs to, when locks differ between flows. */
+  /** Which flow a process or task belongs to; when every flow has the same
+   * lock, any of them answers without a query. */
   private async flowOfKey(key: ProcessKey): Promise<FlowSpec | undefined> {
     const locks = new Set(this.flows.map((f) => this.lockOf(f)));
-    if (locks.size <= 1) return undefined;
+    if (locks.size <= 1) return this.flows[0];
     const row =
       'processId' in key ? await this.repo.getProcess(this.database.db, key.processId) : await this.repo.getTask(this.database.db, key.taskId);
     if (!row) throw new NotFoundError('processId' in key ? `Process ${key.processId} does not exist` : `Task ${key.taskId} does not exist`);
