@@ -12,17 +12,9 @@ import type { ZodType } from 'zod';
 import type { LockStrategy } from '../lock/strategy.ts';
 
 export abstract class Flow<D = Record<string, unknown>> {
-  /** Human title; defaults to the class name in words. */
-  static title?: string;
-  static description?: string;
-  /** Stable identifier stored with every process; defaults to the class
-   * name in kebab case without a trailing "Flow". Changing it orphans
-   * stored processes, so set it explicitly once a flow is in production. */
-  static label?: string;
-  /** zod schema of the process data. */
-  static data?: ZodType;
-  /** How steps of one process are kept apart; defaults to a transaction only. */
-  static lock?: LockStrategy | (() => LockStrategy);
+  // Statics a flow may declare (see FlowClass): title, description, label,
+  // data (zod schema of the process data), lock. They are not declared here
+  // so that subclasses need no `override` keyword.
 
   /** Phantom field that carries the data type to `DataOf`. */
   declare readonly __data?: D;

@@ -3,7 +3,7 @@
  * only; how each kind behaves at run time lives in engine/kinds.ts.
  * Wiring methods are capitalised so no node is ever a thenable.
  */
-import { Ref, type Getter } from './refs.ts';
+import { Ref } from './refs.ts';
 import type { FlowUser } from '../engine/user.ts';
 
 /** A node, a method of the flow (by `self.name`), or a function. */

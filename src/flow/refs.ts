@@ -11,7 +11,10 @@ export class Ref {
   }
 }
 
-export const self: Record<string, Ref> = new Proxy({} as Record<string, Ref>, {
+/** Typed loosely on purpose: any attribute name is a reference, checked at
+ * registration, and an index signature would read as `Ref | undefined`
+ * under `noUncheckedIndexedAccess`. */
+export const self: { readonly [name: string]: Ref } & any = new Proxy({} as Record<string, Ref>, {
   get(_target, key) {
     if (typeof key !== 'string') return undefined;
     return new Ref(key);
@@ -40,7 +43,7 @@ function pathGetter(path: string[]): PathGetter {
 }
 
 /** `act.process.data.approved` → `(activation) => activation.process.data.approved`. */
-export const act: PathGetter = pathGetter([]);
+export const act: PathGetter & any = pathGetter([]);
 
 /** The path an `act` getter reads, for messages and charts. */
 export function describeGetter(getter: unknown): string | undefined {
