@@ -82,7 +82,7 @@ export class Engine {
     this.logger = options.logger ?? console;
     this.bus = new EventBus((error, event) => this.logger.error(`flowlane: a listener of ${event} failed:`, error));
     this.repo = new Repository(database.dialect);
-    this.ids = new IdAllocator(database.db, database.dialect);
+    this.ids = new IdAllocator(database.sequence, database.dialect);
     this.defaultLock = options.lock ?? noLock;
     for (const cls of options.flows) this.register(cls);
     this.flows = [...this.byLabel.values()];

@@ -11,18 +11,41 @@ import { StatementCounter, countingDialect } from './statements.ts';
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
 export interface DatabaseSettings {
-  /** Connections in the pool (PostgreSQL, MySQL). Default 10. */
+  /** Connections in the pool (PostgreSQL, MySQL). Default 10. Id blocks are
+   * reserved on one extra connection of their own. */
   poolSize?: number;
-  /** Longest a statement may run, in ms (PostgreSQL, MySQL). Default 30 000. */
+  /** Longest a statement may run, in ms (PostgreSQL `statement_timeout`,
+   * MariaDB `max_statement_time`, MySQL `max_execution_time`). Default 30 000. */
   statementTimeoutMs?: number;
+  /** Longest a statement waits for a row lock, in ms (PostgreSQL
+   * `lock_timeout`, MySQL/MariaDB `innodb_lock_wait_timeout`, rounded up to
+   * whole seconds). Default 5 000. A wait that runs out is a lock conflict:
+   * `lock.rowLock` retries it, then throws LockError. */
+  lockTimeoutMs?: number;
   /** How long SQLite waits for another writer, in ms. Default 5 000. */
   sqliteBusyTimeoutMs?: number;
   /** SQLite `synchronous` pragma. Default NORMAL (safe with WAL). */
   sqliteSynchronous?: 'OFF' | 'NORMAL' | 'FULL';
+  /** SQLite `journal_mode` of a file database. Default WAL: readers never
+   * wait for the writer. */
+  sqliteJournalMode?: 'WAL' | 'DELETE';
 }
+
+export const DEFAULT_SETTINGS = {
+  poolSize: 10,
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 5_000,
+  sqliteBusyTimeoutMs: 5_000,
+  sqliteSynchronous: 'NORMAL',
+  sqliteJournalMode: 'WAL',
+} as const satisfies Required<DatabaseSettings>;
 
 export interface OpenDatabase {
   db: Kysely<Database>;
+  /** Where id blocks are reserved (see ids.ts): on PostgreSQL and MySQL a
+   * one-connection pool of its own, so steps holding every pooled
+   * connection can still get ids; on SQLite the same database as `db`. */
+  sequence: Kysely<Database>;
   dialect: DialectName;
   url: string;
   statements: StatementCounter;
@@ -59,57 +82,95 @@ function immediateTransactions(inner: Dialect): Dialect {
   };
 }
 
-async function sqliteDialect(url: string, settings: DatabaseSettings): Promise<Dialect> {
+async function sqliteDialect(url: string, settings: Required<DatabaseSettings>): Promise<Dialect> {
   const { default: SQLite } = await import('better-sqlite3');
   const file = sqliteFileOf(url);
-  const database = new SQLite(file, { timeout: settings.sqliteBusyTimeoutMs ?? 5_000 });
-  if (file !== ':memory:') database.pragma('journal_mode = WAL');
-  database.pragma(`synchronous = ${settings.sqliteSynchronous ?? 'NORMAL'}`);
+  const database = new SQLite(file, { timeout: settings.sqliteBusyTimeoutMs });
+  if (file !== ':memory:') database.pragma(`journal_mode = ${settings.sqliteJournalMode}`);
+  database.pragma(`synchronous = ${settings.sqliteSynchronous}`);
   database.pragma('foreign_keys = ON');
   return immediateTransactions(new SqliteDialect({ database }));
 }
 
-async function postgresDialect(url: string, settings: DatabaseSettings): Promise<Dialect> {
-  const pg = await import('pg');
-  const Pool = pg.default.Pool;
-  // BIGINT ids and times fit in a double; read them as numbers.
-  pg.default.types.setTypeParser(20, (v: string) => Number(v));
-  const pool = new Pool({
+async function postgresDialect(url: string, settings: Required<DatabaseSettings>, poolSize: number): Promise<Dialect> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({
     connectionString: url,
-    max: settings.poolSize ?? 10,
-    statement_timeout: settings.statementTimeoutMs ?? 30_000,
+    max: poolSize,
+    statement_timeout: settings.statementTimeoutMs,
+    lock_timeout: settings.lockTimeoutMs,
+    // BIGINT ids and times fit in a double: read them as numbers, in this
+    // pool only (a global parser would change the application's own pg use).
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   return new PostgresDialect({ pool });
 }
 
-async function mysqlDialect(url: string, settings: DatabaseSettings): Promise<Dialect> {
+async function mysqlDialect(url: string, settings: Required<DatabaseSettings>, poolSize: number): Promise<Dialect> {
   const mysql = await import('mysql2');
   const pool = mysql.createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),
-    connectionLimit: settings.poolSize ?? 10,
+    connectionLimit: poolSize,
     supportBigNumbers: true,
     bigNumberStrings: false,
     decimalNumbers: true,
   });
-  const timeout = settings.statementTimeoutMs ?? 30_000;
-  pool.on('connection', (conn) => {
-    // MariaDB names it max_statement_time (seconds); MySQL max_execution_time (ms).
-    conn.query(`SET SESSION max_statement_time = ${timeout / 1000}`, () => {
-      conn.query(`SET SESSION max_execution_time = ${timeout}`, () => undefined);
-    });
+  return new MysqlDialect({
+    pool: pool as any,
+    // Session timeouts, set once per new connection (not counted as step statements).
+    onCreateConnection: async (conn) => {
+      const version = await conn.executeQuery<{ v: string }>(CompiledQuery.raw('select version() as v'));
+      const mariadb = /mariadb/i.test(version.rows[0]?.v ?? '');
+      const statement = mariadb
+        ? `max_statement_time = ${settings.statementTimeoutMs / 1000}` // seconds, applies to every statement
+        : `max_execution_time = ${Math.round(settings.statementTimeoutMs)}`; // ms, SELECTs only
+      const lockWait = Math.max(1, Math.ceil(settings.lockTimeoutMs / 1000));
+      await conn.executeQuery(CompiledQuery.raw(`set session ${statement}, innodb_lock_wait_timeout = ${lockWait}`));
+    },
   });
-  return new MysqlDialect({ pool: pool as any });
 }
 
-export async function openDatabase(url: string, settings: DatabaseSettings = {}): Promise<OpenDatabase> {
+function serverDialect(dialect: 'postgres' | 'mysql', url: string, settings: Required<DatabaseSettings>, poolSize: number): Promise<Dialect> {
+  return dialect === 'postgres' ? postgresDialect(url, settings, poolSize) : mysqlDialect(url, settings, poolSize);
+}
+
+export async function openDatabase(url: string, options: DatabaseSettings = {}): Promise<OpenDatabase> {
   const dialect = dialectOf(url);
-  const inner =
-    dialect === 'sqlite'
-      ? await sqliteDialect(url, settings)
-      : dialect === 'postgres'
-        ? await postgresDialect(url, settings)
-        : await mysqlDialect(url, settings);
+  const settings = checkSettings({ ...DEFAULT_SETTINGS, ...withoutUndefined(options) });
   const statements = new StatementCounter();
-  const db = new Kysely<Database>({ dialect: countingDialect(inner, statements) });
-  return { db, dialect, url, statements, close: () => db.destroy() };
+  const open = (inner: Dialect) => new Kysely<Database>({ dialect: countingDialect(inner, statements) });
+  if (dialect === 'sqlite') {
+    const db = open(await sqliteDialect(url, settings));
+    return { db, sequence: db, dialect, url, statements, close: () => db.destroy() };
+  }
+  const db = open(await serverDialect(dialect, url, settings, settings.poolSize));
+  const sequence = open(await serverDialect(dialect, url, settings, 1));
+  return {
+    db,
+    sequence,
+    dialect,
+    url,
+    statements,
+    close: async () => {
+      await Promise.all([db.destroy(), sequence.destroy()]);
+    },
+  };
+}
+
+/** Settings end up in SQL text (pragmas, SET): only known values pass. */
+function checkSettings(settings: Required<DatabaseSettings>): Required<DatabaseSettings> {
+  for (const key of ['poolSize', 'statementTimeoutMs', 'lockTimeoutMs', 'sqliteBusyTimeoutMs'] as const) {
+    const value = settings[key];
+    if (!Number.isFinite(value) || value < (key === 'poolSize' ? 1 : 0)) throw new Error(`Database setting ${key} must be a number, got ${value}`);
+  }
+  if (!['OFF', 'NORMAL', 'FULL'].includes(settings.sqliteSynchronous)) throw new Error(`sqliteSynchronous must be OFF, NORMAL or FULL`);
+  if (!['WAL', 'DELETE'].includes(settings.sqliteJournalMode)) throw new Error(`sqliteJournalMode must be WAL or DELETE`);
+  return settings;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -16,7 +16,10 @@ export class IdAllocator {
   private end = 0;
   /** Set while the current block was reserved by a transaction that has not committed yet. */
   private uncommitted = false;
+  /** The reservation in flight: concurrent steps that run out wait for one block, not one each. */
+  private reserving: Promise<void> | undefined;
 
+  /** `db` is where server databases reserve blocks: `OpenDatabase.sequence`. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
@@ -27,8 +30,14 @@ export class IdAllocator {
   async take(trx: Kysely<Database>, count: number): Promise<number[]> {
     const ids: number[] = [];
     while (ids.length < count) {
-      if (this.next >= this.end) await this.reserve(trx, Math.max(this.blockSize, count - ids.length));
-      ids.push(this.next++);
+      if (this.next < this.end) {
+        ids.push(this.next++);
+        continue;
+      }
+      this.reserving ??= this.reserve(trx, Math.max(this.blockSize, count - ids.length)).finally(() => {
+        this.reserving = undefined;
+      });
+      await this.reserving;
     }
     return ids;
   }
@@ -46,8 +55,10 @@ export class IdAllocator {
 
   /** SQLite has one connection, so the block is reserved in the step's own
    * transaction (and dropped if it rolls back). Server databases reserve it
-   * in a statement of its own that commits at once, so no step holds the
-   * sequence row locked and no other step can share a block that vanishes. */
+   * in a statement of its own that commits at once, on a connection of its
+   * own: no step holds the sequence row locked, no other step can share a
+   * block that vanishes, and steps holding every pooled connection while
+   * they need ids cannot starve the reservation. */
   private async reserve(trx: Kysely<Database>, size: number): Promise<void> {
     let last: number;
     if (this.dialect === 'sqlite') {
