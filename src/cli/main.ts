@@ -10,6 +10,8 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import('./migrate.ts')).command,
+  'rename-task': async () => (await import('./rename-task.ts')).command,
+  check: async () => (await import('./check.ts')).command,
   user: async () => (await import('./user.ts')).command,
 };
 
