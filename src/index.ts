@@ -5,7 +5,7 @@ export { renderTemplate } from './flow/template.ts';
 export { buildFlow, flowPermissions, type FlowSpec } from './flow/build.ts';
 export type { Node, Annotation, PermissionSpec, AssignSpec } from './flow/nodes.ts';
 export { lock, type LockStrategy, type RowLockOptions } from './lock/index.ts';
-export { createEngine, Engine, type EngineOptions, type StartOptions, type TaskContext } from './engine/engine.ts';
+export { createEngine, Engine, type EngineOptions, type StartOptions, type TaskContext, type TaskScope } from './engine/engine.ts';
 export { Activation } from './engine/activation.ts';
 export type { ProcessInfo, TaskInfo, ProcessState, TaskState, ProcessStatus, TaskStatus } from './engine/model.ts';
 export type { TaskAction, ActionOptions, Verdict } from './engine/actions.ts';

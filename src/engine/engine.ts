@@ -50,6 +50,31 @@ export interface StartOptions<D> {
   args?: unknown[];
 }
 
+/** Where a caller expects a task to be (e.g. the flow, process and node in a URL);
+ * a task elsewhere is reported as not found, so ids cannot be probed across flows. */
+export interface TaskScope {
+  flow?: string;
+  processId?: number;
+  node?: string;
+}
+
+function inScope(process: ProcessState, task: TaskState, scope: TaskScope = {}): boolean {
+  return (
+    (scope.flow === undefined || scope.flow === process.flow) &&
+    (scope.processId === undefined || scope.processId === task.processId) &&
+    (scope.node === undefined || scope.node === task.node)
+  );
+}
+
+function describeScope(scope: TaskScope = {}): string {
+  const parts = [
+    scope.flow !== undefined && `flow ${scope.flow}`,
+    scope.processId !== undefined && `process ${scope.processId}`,
+    scope.node !== undefined && `node ${scope.node}`,
+  ].filter(Boolean);
+  return parts.length ? ` in ${parts.join(', ')}` : '';
+}
+
 export interface TaskContext {
   process: ProcessState;
   task: TaskState;
@@ -212,11 +237,11 @@ export class Engine {
    * Runs `body` inside a step on one task: the web layer's task views and
    * custom code use it to act on a task under the flow's lock.
    */
-  async withTask<T>(taskId: number, options: { user?: FlowUser; mode?: StepMode }, body: (ctx: TaskContext) => Promise<T>): Promise<T> {
+  async withTask<T>(taskId: number, options: { user?: FlowUser; mode?: StepMode; scope?: TaskScope }, body: (ctx: TaskContext) => Promise<T>): Promise<T> {
     return this.step({ key: { taskId } }, options, async (step, attempt) => {
       const process = await step.load({ taskId }, attempt.processLock, [taskId]);
       const task = step.tasks.get(taskId);
-      if (!task) throw new NotFoundError(`Task ${taskId} does not exist`);
+      if (!task || !inScope(process, task, options.scope)) throw new NotFoundError(`Task ${taskId} does not exist${describeScope(options.scope)}`);
       return body({
         process,
         task,

@@ -183,3 +183,23 @@ await describeEachDatabase('human tasks', (db) => {
     expect([task('assigned').status, task('assigned').ownerId]).toEqual(['ASSIGNED', starter.id]);
   });
 });
+
+await describeEachDatabase('task scope', (db) => {
+  it('reports a task outside the expected flow, process or node as not found, changing nothing', async () => {
+    const engine = await engineOn(db.url, [ApprovalFlow]);
+    try {
+      const one = await engine.start(ApprovalFlow, 'start');
+      const two = await engine.start(ApprovalFlow, 'start');
+      const [task] = (await engine.getTasks(one.id)).filter((t) => t.node === 'approve');
+      const assign = (scope: object) => engine.withTask(task!.id, { user: approver, scope }, (ctx) => ctx.perform('assign'));
+      await expect(assign({ processId: two.id })).rejects.toThrow(`Task ${task!.id} does not exist in process ${two.id}`);
+      await expect(assign({ flow: 'other' })).rejects.toThrow(NotFoundError);
+      await expect(assign({ node: 'start' })).rejects.toThrow(NotFoundError);
+      expect((await engine.getTask(task!.id)).status).toBe('NEW');
+      await assign({ flow: 'approval', processId: one.id, node: 'approve' });
+      expect((await engine.getTask(task!.id)).status).toBe('ASSIGNED');
+    } finally {
+      await engine.close();
+    }
+  });
+});
