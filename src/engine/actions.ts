@@ -169,9 +169,14 @@ function startTask(step: Step, task: TaskState): void {
   step.emitTask('task.started', task);
 }
 
-async function undo(step: Step, process: ProcessState, task: TaskState, node: Node): Promise<void> {
+/** The tasks `task` led to that are still DONE or active: undo must wait for them. */
+export async function undoBlockers(step: Step, task: TaskState): Promise<TaskState[]> {
   const leading = await step.loadTasks(await step.deps.repo.leadingTasks(step.trx, task.id));
-  const blocking = leading.filter((t) => t.status !== 'CANCELED' && t.status !== 'REVIVED');
+  return leading.filter((t) => t.status !== 'CANCELED' && t.status !== 'REVIVED');
+}
+
+async function undo(step: Step, process: ProcessState, task: TaskState, node: Node): Promise<void> {
+  const blocking = await undoBlockers(step, task);
   if (blocking.length) {
     throw new TransitionError(
       `Cannot undo task ${task.id}: it led to ${blocking.map((t) => `task ${t.id} (${t.node}, ${t.status})`).join(', ')}; cancel those first`,

@@ -19,7 +19,7 @@ import type { ProcessInfo, TaskInfo, TaskState, ProcessState } from './model.ts'
 import { Step, type StepDeps, type StepMode } from './step.ts';
 import { SYSTEM_USER, type FlowUser } from './user.ts';
 import { done, reach } from './kinds.ts';
-import { check, mayTake, perform, TASK_ACTIONS, type ActionOptions, type TaskAction, type Verdict } from './actions.ts';
+import { check, mayTake, perform, undoBlockers, TASK_ACTIONS, type ActionOptions, type TaskAction, type Verdict } from './actions.ts';
 import type { Activation } from './activation.ts';
 import { cancelProcess } from './cancel-process.ts';
 
@@ -84,6 +84,14 @@ export interface TaskContext {
   perform(action: TaskAction, options?: ActionOptions): Promise<void>;
 }
 
+/** Set-up that other layers run on every new engine (jobs: a finished
+ * subprocess completes its parent task, with no worker needed). */
+const engineSetups: Array<(engine: Engine) => void> = [];
+
+export function onEngineCreated(setup: (engine: Engine) => void): void {
+  engineSetups.push(setup);
+}
+
 export class Engine {
   readonly flows: readonly FlowSpec[];
   readonly repo: Repository;
@@ -118,6 +126,7 @@ export class Engine {
       now: options.now ?? Date.now,
       reach,
     };
+    for (const setup of engineSetups) setup(this);
   }
 
   private register(cls: FlowClass): void {
@@ -145,9 +154,19 @@ export class Engine {
     return this.bus.on(name, listener);
   }
 
-  /** Registers work to run after every committed step (used by jobs and subprocesses). */
-  onCommitted(hook: (step: Step) => Promise<void> | void): void {
+  /** Registers work to run after every committed step (used by jobs and
+   * subprocesses); returns a function that removes it (a stopped worker). */
+  onCommitted(hook: (step: Step) => Promise<void> | void): () => void {
     this.committedHooks.push(hook);
+    return () => {
+      const at = this.committedHooks.indexOf(hook);
+      if (at >= 0) this.committedHooks.splice(at, 1);
+    };
+  }
+
+  /** The engine's clock (EngineOptions.now): due times of timers and jobs use it. */
+  now(): number {
+    return this.deps.now();
   }
 
   lockOf(spec: FlowSpec): LockStrategy {
@@ -299,7 +318,9 @@ export class Engine {
     const step = new Step(this.deps, db, user, 'sync');
     const process = await step.load({ processId: Number(row.process_id) }, 'none', [taskId]);
     const task = step.tasks.get(taskId)!;
-    return TASK_ACTIONS.filter((action) => check(step, process, task, action).ok);
+    const actions = TASK_ACTIONS.filter((action) => check(step, process, task, action).ok);
+    if (actions.includes('undo') && (await undoBlockers(step, task)).length) return actions.filter((a) => a !== 'undo');
+    return actions;
   }
 
   /** Cancels a process: all its active tasks, or none when one cannot be canceled. */
