@@ -29,6 +29,11 @@ export function registerKind(kind: string, behaviour: KindBehaviour): void {
   kinds.set(kind, behaviour);
 }
 
+/** The behaviour registered for a kind, so another layer can extend it. */
+export function behaviourOf(kind: string): KindBehaviour | undefined {
+  return kinds.get(kind);
+}
+
 export function kindOf(node: Node): KindBehaviour {
   const behaviour = kinds.get(node.kind);
   if (!behaviour) throw new Error(`no behaviour registered for node kind "${node.kind}"`);
@@ -304,5 +309,7 @@ export async function done(step: Step, task: TaskState, nodes?: Node[]): Promise
   task.status = 'DONE';
   task.finished = step.now;
   step.emitTask('task.finished', task);
-  step.continueFrom(process, task, nodes ?? spec.node(task.node).resolved.map((r) => r.node), token);
+  // An edge taken on an event (a human task's timeout) is not a successor on completion.
+  const next = nodes ?? spec.node(task.node).resolved.filter((r) => !r.edge.event).map((r) => r.node);
+  step.continueFrom(process, task, next, token);
 }

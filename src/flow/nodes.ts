@@ -48,6 +48,8 @@ export interface Edge {
   dataSource?: Callable<any, unknown[]>;
   /** Switch/If: a label for charts. */
   label?: string;
+  /** Taken when this event happens (a human task's timeout), never on completion. */
+  event?: 'timeout';
 }
 
 export abstract class Node {
@@ -85,7 +87,7 @@ export function humanize(name: string): string {
 }
 
 /** A node with a single `.Next(...)`. */
-abstract class LinearNode extends Node {
+export abstract class LinearNode extends Node {
   Next(target: Target): this {
     this.edges = [{ target }];
     return this;
@@ -144,15 +146,38 @@ export class StartHandleNode extends LinearNode {
   }
 }
 
+/** How long until a timeout: ms, a duration string (`'30s'`, `'2h'`), or the due Date computed from the activation. */
+export type Delay = number | string | Callable<any, Date | Promise<Date>>;
+
 export class ViewNode extends HumanNode {
   readonly kind = 'view';
   readonly taskType = 'HUMAN';
   onUndo?: Callable<any, unknown>;
+  /** Set by `.OnTimeout`; the due time is stored on the task (`scheduled`). */
+  timeoutDelay?: Delay;
+  timeoutInterrupting = true;
+  private timeoutEdge?: Edge;
 
   /** Runs when a finished task of this node is undone. */
   OnUndo(handler: Callable<any, unknown>): this {
     this.onUndo = handler;
     return this;
+  }
+
+  /**
+   * When the task is still open after `delay`, go to `then`: an interrupting
+   * timeout (the default) cancels the task first; a non-interrupting one
+   * leaves it open beside the new path. Runs in a worker (flowlane/jobs).
+   */
+  OnTimeout(delay: Delay, then: Target, options: { interrupting?: boolean } = {}): this {
+    this.timeoutDelay = delay;
+    this.timeoutInterrupting = options.interrupting ?? true;
+    this.timeoutEdge = { target: then, label: 'timeout', event: 'timeout' };
+    return this;
+  }
+
+  override outgoing(): readonly Edge[] {
+    return this.timeoutEdge ? [...this.edges, this.timeoutEdge] : this.edges;
   }
 }
 
