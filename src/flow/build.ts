@@ -30,6 +30,8 @@ export interface FlowSpec {
   nodeCodename(node: Node): string;
 }
 
+const START_KINDS = new Set(['start', 'startHandle', 'startTimer']);
+
 /** Own fields of a node that hold wiring, not callables. */
 const WIRING_FIELDS = new Set(['edges', 'resolved', 'annotation', 'name', 'view']);
 
@@ -94,12 +96,21 @@ export function buildFlow(cls: FlowClass): FlowSpec {
         checkCallable(node, field, value);
       }
     }
+    for (const { node: next } of node.resolved) {
+      if (START_KINDS.has(next.kind)) {
+        throw new FlowDefinitionError(`${where}, node "${node.name}": next is start node "${next.name}"; a start node begins a process and cannot be reached`);
+      }
+    }
+    const labels = new Set(node.resolved.map((r) => r.edge.label));
+    if (node.kind === 'if' && !(labels.has('then') && labels.has('else'))) {
+      throw new FlowDefinitionError(`${where}, node "${node.name}": an If needs both .Then() and .Else()`);
+    }
     if (node.resolved.length === 0 && !node.terminal) {
       throw new FlowDefinitionError(`${where}, node "${node.name}": has nowhere to go (only End may have no next node)`);
     }
   }
 
-  const startNodes = [...nodes.values()].filter((n) => n.kind === 'start' || n.kind === 'startHandle' || n.kind === 'startTimer');
+  const startNodes = [...nodes.values()].filter((n) => START_KINDS.has(n.kind));
   if (startNodes.length === 0) throw new FlowDefinitionError(`${where}: has no start node`);
   const reached = new Set<Node>();
   const stack = [...startNodes];

@@ -104,6 +104,22 @@ describe('flow registration', () => {
     expect(definitionError(() => buildFlow(Twice))).toContain('is the same object as node');
   });
 
+  it('refuses an edge into a start node and an If without both branches', () => {
+    class Loop extends Flow {
+      start = flow.StartHandle().Next(self.task);
+      task = flow.Handle().Next(self.start);
+    }
+    class HalfIf extends Flow {
+      start = flow.StartHandle().Next(self.check);
+      check = flow.If(() => true).Then(self.end);
+      end = flow.End();
+    }
+    expect(definitionError(() => buildFlow(Loop))).toBe(
+      'flow Loop, node "task": next is start node "start"; a start node begins a process and cannot be reached',
+    );
+    expect(definitionError(() => buildFlow(HalfIf))).toBe('flow HalfIf, node "check": an If needs both .Then() and .Else()');
+  });
+
   it('lets Obsolete nodes stand unreached', () => {
     class WithObsolete extends Flow {
       start = flow.StartHandle().Next(self.end);
