@@ -7,11 +7,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { OpenDatabase, DialectName } from './connect.ts';
 import * as core from './migrations/001_core.ts';
 import * as auth from './migrations/002_auth.ts';
+import * as schedule from './migrations/003_schedule.ts';
 
 type Up = (db: any, dialect: DialectName) => Promise<void>;
 const MIGRATIONS: Array<[string, Up]> = [
   ['001_core', core.up],
   ['002_auth', auth.up],
+  ['003_schedule', schedule.up],
 ];
 
 class CodeMigrations implements MigrationProvider {

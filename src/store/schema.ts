@@ -60,6 +60,11 @@ export interface SequenceTable {
   next_id: number;
 }
 
+export interface ScheduleTable {
+  name: string;
+  due: number;
+}
+
 export interface UserTable {
   id: Generated<number>;
   username: string;
@@ -111,6 +116,7 @@ export interface Database {
   flowlane_task: TaskTable;
   flowlane_task_previous: TaskPreviousTable;
   flowlane_sequence: SequenceTable;
+  flowlane_schedule: ScheduleTable;
   flowlane_user: UserTable;
   flowlane_group: GroupTable;
   flowlane_user_group: UserGroupTable;
