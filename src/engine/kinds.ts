@@ -116,8 +116,8 @@ registerKind('if', {
   reach: immediate(async (step, arrival, task) => {
     const node = arrival.node as IfNode;
     const decision = Boolean(await arrival.spec.call(node.condition, step.activation(arrival.process, task)));
-    const edge = node.resolved.find((r) => r.edge.label === (decision ? 'then' : 'else'));
-    if (!edge) throw flowRuntimeError(arrival.spec, node, `condition is ${decision} but the node has no ${decision ? 'Then' : 'Else'}`);
+    // Registration guarantees both branches.
+    const edge = node.resolved.find((r) => r.edge.label === (decision ? 'then' : 'else'))!;
     await done(step, task, [edge.node]);
   }),
 });
