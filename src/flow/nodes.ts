@@ -4,6 +4,7 @@
  * Wiring methods are capitalised so no node is ever a thenable.
  */
 import { Ref } from './refs.ts';
+import { dueSpec, type Delay, type DueSpec } from './duration.ts';
 import type { FlowUser } from '../engine/user.ts';
 
 /** A node, a method of the flow (by `self.name`), or a function. */
@@ -146,15 +147,12 @@ export class StartHandleNode extends LinearNode {
   }
 }
 
-/** How long until a timeout: ms, a duration string (`'30s'`, `'2h'`), or the due Date computed from the activation. */
-export type Delay = number | string | Callable<any, Date | Promise<Date>>;
-
 export class ViewNode extends HumanNode {
   readonly kind = 'view';
   readonly taskType = 'HUMAN';
   onUndo?: Callable<any, unknown>;
   /** Set by `.OnTimeout`; the due time is stored on the task (`scheduled`). */
-  timeoutDelay?: Delay;
+  timeoutDelay?: DueSpec;
   timeoutInterrupting = true;
   private timeoutEdge?: Edge;
 
@@ -170,7 +168,7 @@ export class ViewNode extends HumanNode {
    * leaves it open beside the new path. Runs in a worker (flowlane/jobs).
    */
   OnTimeout(delay: Delay, then: Target, options: { interrupting?: boolean } = {}): this {
-    this.timeoutDelay = delay;
+    this.timeoutDelay = dueSpec(delay);
     this.timeoutInterrupting = options.interrupting ?? true;
     this.timeoutEdge = { target: then, label: 'timeout', event: 'timeout' };
     return this;
