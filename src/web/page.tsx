@@ -1,0 +1,38 @@
+/**
+ * The shell of every workflow page: the layout with navigation (inbox and
+ * queue with their counts, archive, the dashboards the user may see),
+ * flash messages and the signed-in user.
+ */
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { Layout, layoutProps, type NavLink } from './layout.tsx';
+import type { WebEnv } from './env.ts';
+import { inboxCount, queueCount } from './queries.ts';
+import { canViewFlow } from './visibility.ts';
+
+async function navigation(c: Context<WebEnv>): Promise<NavLink[]> {
+  const { flowlane, user } = c.var;
+  if (!user) return [];
+  const { urls, flows, engine } = flowlane;
+  const db = engine.database.db;
+  const [inbox, queue] = await Promise.all([inboxCount(db, flows, user), queueCount(db, flows, user)]);
+  const path = new URL(c.req.url).pathname;
+  const links: NavLink[] = [
+    { href: urls.inbox(), label: 'Inbox', count: inbox },
+    { href: urls.queue(), label: 'Queue', count: queue },
+    { href: urls.archive(), label: 'Archive' },
+  ];
+  if (!urls.listsOf) links.unshift({ href: urls.home, label: 'Start' });
+  for (const flow of flows) if (canViewFlow(flow, user)) links.push({ href: urls.dashboard(flow.label), label: flow.title });
+  return links.map((link) => ({ ...link, current: link.href === path }));
+}
+
+export async function Page({ c, title, children }: { c: Context<any>; title: string; children?: Child }) {
+  const web = c as Context<WebEnv>;
+  const nav = await navigation(web);
+  return (
+    <Layout title={title} nav={nav} homeUrl={web.var.flowlane.urls.home} {...layoutProps(web)}>
+      {children}
+    </Layout>
+  );
+}

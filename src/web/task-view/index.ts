@@ -1,0 +1,95 @@
+/**
+ * The wrapper around every task view. From `:process_pk/:node/:task_pk`
+ * it loads the task and its process, answers 404 unless the task belongs
+ * to that process, flow and node, and 403 unless the user may see it. A
+ * GET runs the view on what was read; any other method runs it inside the
+ * engine's step on the task (the flow's lock and one transaction), with
+ * the activation on `c.var.activation`: the view's writes and the
+ * transition commit together or not at all.
+ */
+import type { Context } from 'hono';
+import type { FlowSpec } from '../../flow/build.ts';
+import type { TaskAction, Verdict } from '../../engine/actions.ts';
+import { NotFoundError, PermissionDeniedError, TransitionError } from '../../errors.ts';
+import type { TaskState } from '../../engine/model.ts';
+import { WEB_ACTIONS, type FlowTask, type TaskEnv, type TaskHandler, type WebAction, type WebEnv } from '../env.ts';
+import { canViewTask } from '../visibility.ts';
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+function idParam(c: Context, name: string): number {
+  const value = c.req.param(name) ?? '';
+  if (!/^\d{1,15}$/.test(value)) throw new NotFoundError(`No such ${name.replace('_pk', '')}: "${value}"`);
+  return Number(value);
+}
+
+export function taskView(flow: FlowSpec, view: TaskHandler) {
+  return async (c: Context<WebEnv>): Promise<Response> => {
+    const { engine } = c.var.flowlane;
+    const user = c.var.user;
+    if (!user) return c.text('Authentication required: sign in and try again.', 401);
+    const processId = idParam(c, 'process_pk');
+    const taskId = idParam(c, 'task_pk');
+    const nodeName = c.req.param('node');
+    const found = await engine.getTask(taskId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    // One message for every mismatch, so ids of other flows reveal nothing.
+    if (!found || found.flow !== flow.label || found.processId !== processId || found.node !== nodeName) {
+      throw new NotFoundError(`Process ${processId} of ${flow.title} has no task ${taskId} at "${nodeName}"`);
+    }
+    const tc = c as unknown as Context<TaskEnv>;
+    const node = flow.node(nodeName);
+    const refuseUnseen = (task: TaskState, process: FlowTask['process']) => {
+      if (!canViewTask(flow, process, task, user)) {
+        throw new PermissionDeniedError(`${user.username} may not see task ${task.id} of ${flow.title}`);
+      }
+    };
+
+    if (READ_METHODS.has(c.req.method)) {
+      const process = await engine.getProcess(processId);
+      refuseUnseen(found, process);
+      const allowed = new Set(await engine.available(taskId, user));
+      tc.set('flowTask', { flow, node, process, task: found, actions: WEB_ACTIONS.filter((a) => allowed.has(a)) });
+      tc.set('activation', undefined);
+      tc.set('taskContext', undefined);
+      return view(tc);
+    }
+    return engine.withTask(taskId, { user }, async (ctx) => {
+      refuseUnseen(ctx.task, ctx.process);
+      const actions = WEB_ACTIONS.filter((a) => ctx.check(a).ok);
+      tc.set('flowTask', { flow, node, process: ctx.process, task: ctx.task, actions });
+      tc.set('activation', ctx.activation);
+      tc.set('taskContext', ctx);
+      return view(tc);
+    });
+  };
+}
+
+function refusal(verdict: Exclude<Verdict, { ok: true }>, action: TaskAction, task: TaskState): Error {
+  const message = `Cannot ${action} task ${task.id}: ${verdict.reason}`;
+  return verdict.kind === 'permission' ? new PermissionDeniedError(message) : new TransitionError(message, task.id, action, task.status);
+}
+
+/**
+ * Throws the engine's reason (403 for permission, 409 for status) unless the
+ * user may take `action` now. Inside a step the engine decides; on a GET
+ * the available actions do, and the reason is told from the task.
+ */
+export function requireAction(c: Context<TaskEnv>, action: WebAction): void {
+  const { flowTask, taskContext, user } = c.var;
+  const { task } = flowTask;
+  if (taskContext) {
+    const verdict = taskContext.check(action);
+    if (!verdict.ok) throw refusal(verdict, action, task);
+    return;
+  }
+  if (flowTask.actions.includes(action)) return;
+  const mine = task.ownerId === user?.id;
+  if (action === 'execute' && !mine && (task.status === 'NEW' || task.status === 'ASSIGNED')) {
+    const whose = task.ownerId === null ? 'it is not assigned to anyone yet; assign it to yourself first' : 'it is assigned to someone else';
+    throw new PermissionDeniedError(`Cannot execute task ${task.id}: ${whose}`);
+  }
+  throw new TransitionError(`Cannot ${action} task ${task.id}: it is ${task.status}`, task.id, action, task.status);
+}
