@@ -4,7 +4,7 @@ export { self, act, Ref } from './flow/refs.ts';
 export { renderTemplate } from './flow/template.ts';
 export { buildFlow, flowPermissions, type FlowSpec } from './flow/build.ts';
 export type { Node, Annotation, PermissionSpec, AssignSpec } from './flow/nodes.ts';
-export { lock, type LockStrategy, type RowLockOptions } from './lock/index.ts';
+export { lock, type LockStrategy, type RowLockOptions, type RedisLockOptions } from './lock/index.ts';
 export { createEngine, Engine, type EngineOptions, type StartOptions, type TaskContext, type TaskScope } from './engine/engine.ts';
 export { Activation } from './engine/activation.ts';
 export type { ProcessInfo, TaskInfo, ProcessState, TaskState, ProcessStatus, TaskStatus } from './engine/model.ts';

@@ -120,8 +120,14 @@ async function mysqlDialect(url: string, settings: Required<DatabaseSettings>, p
   });
   return new MysqlDialect({
     pool: pool as any,
-    // Session timeouts, set once per new connection (not counted as step statements).
+    // Session settings, once per new connection (not counted as step statements).
     onCreateConnection: async (conn) => {
+      // READ COMMITTED, as on PostgreSQL: a step reads its tasks after its lock
+      // is granted and must see what the previous holder committed. Under
+      // InnoDB's REPEATABLE READ the snapshot can predate the lock (the
+      // process-of-task subquery of the locking read takes it), and a Join
+      // waiting on stale tasks was duplicated (test/concurrency/join.test.ts).
+      await conn.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed'));
       const version = await conn.executeQuery<{ v: string }>(CompiledQuery.raw('select version() as v'));
       const mariadb = /mariadb/i.test(version.rows[0]?.v ?? '');
       const statement = mariadb

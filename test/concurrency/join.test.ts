@@ -1,0 +1,100 @@
+/**
+ * (a) 50 branches of one split completed at the same moment, from two
+ * processes, into one Join. With a lock (or on SQLite, whose write lock is
+ * taken when the transaction begins) exactly one Join completes and one
+ * next task exists. With lock.none on PostgreSQL or MariaDB the join breaks:
+ * the evidence behind docs/locking.md.
+ */
+import { expect, it } from 'vitest';
+import type { Engine, TaskInfo } from '../../src/index.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import type { LockKind } from './support/flows.ts';
+import type { Outcome } from './support/racers.ts';
+import { redisUnavailable } from './support/redis.ts';
+import { raceFixture } from './support/setup.ts';
+
+const BRANCHES = 50;
+const noRedis = await redisUnavailable();
+
+interface JoinResult {
+  outcomes: Outcome[];
+  tasks: TaskInfo[];
+  count: number;
+  processId: number;
+}
+
+const byNode = (tasks: TaskInfo[], node: string) => tasks.filter((t) => t.node === node);
+
+async function completeAllBranches(fixture: ReturnType<typeof raceFixture>, kind: LockKind): Promise<JoinResult> {
+  const engine: Engine = fixture.engine;
+  const process = await engine.start(fixture.flows[kind].JoinRace, 'start', { args: [BRANCHES] });
+  const branches = byNode(await engine.getTasks(process.id), 'branch');
+  expect(branches).toHaveLength(BRANCHES);
+  const outcomes = await fixture.racers.race(branches.map((t) => ({ op: 'runHandle', taskId: t.id })));
+  const after = await engine.getProcess<{ count: number }>(process.id);
+  return { outcomes, tasks: await engine.getTasks(process.id), count: after.data.count, processId: process.id };
+}
+
+/** The one correct end state: every branch DONE, one Join DONE fed by all of them, one next task. */
+function joinedOnce({ outcomes, tasks, count }: JoinResult): boolean {
+  const joins = byNode(tasks, 'join');
+  return (
+    outcomes.every((o) => o.ok) &&
+    byNode(tasks, 'branch').every((t) => t.status === 'DONE') &&
+    joins.length === 1 &&
+    joins[0]!.status === 'DONE' &&
+    joins[0]!.previous.length === BRANCHES &&
+    byNode(tasks, 'after').length === 1 &&
+    count === BRANCHES
+  );
+}
+
+await describeEachDatabase('concurrency: 50 branches into one Join', (db) => {
+  const fixture = raceFixture(db);
+
+  for (const kind of ['rowLock', 'rowLockNowait', 'redis'] as const) {
+    it.skipIf(kind === 'redis' && noRedis)(`lock.${kind}: exactly one Join completes and one next task exists`, async () => {
+      const result = await completeAllBranches(fixture, kind);
+      expect(result.outcomes.filter((o) => !o.ok)).toEqual([]);
+      const { tasks } = result;
+      const [join] = byNode(tasks, 'join');
+      expect(byNode(tasks, 'join')).toHaveLength(1);
+      expect(join!.status).toBe('DONE');
+      expect(join!.previous).toEqual(byNode(tasks, 'branch').map((t) => t.id));
+      expect(byNode(tasks, 'after').map((t) => [t.status, t.previous])).toEqual([['NEW', [join!.id]]]);
+      // start, split, the branches, join, after: nothing duplicated
+      expect(tasks).toHaveLength(BRANCHES + 4);
+      expect(result.count).toBe(BRANCHES);
+      expect(joinedOnce(result)).toBe(true);
+
+      await fixture.engine.runHandle(byNode(tasks, 'after')[0]!.id);
+      expect((await fixture.engine.getProcess(result.processId)).status).toBe('DONE');
+    });
+  }
+
+  if (db.kind === 'sqlite') {
+    it('lock.none on SQLite: BEGIN IMMEDIATE serializes the steps, so the join is still exact', async () => {
+      expect(joinedOnce(await completeAllBranches(fixture, 'none'))).toBe(true);
+    });
+  } else if (db.kind === 'postgres') {
+    it('lock.none on PostgreSQL: every completion "succeeds", yet the Join is duplicated, never completes and increments are lost', async () => {
+      const result = await completeAllBranches(fixture, 'none');
+      expect(joinedOnce(result)).toBe(false);
+      // Each step saw the others still active under READ COMMITTED: each created or
+      // joined a Join that waits for tasks that are done by now. Nothing moves on.
+      expect(byNode(result.tasks, 'join').length).toBeGreaterThan(1);
+      expect(byNode(result.tasks, 'after')).toEqual([]);
+      // The process row update is compare-and-set on status only: data is last-writer-wins.
+      expect(result.count).toBeLessThan(BRANCHES);
+    });
+  } else {
+    it('lock.none on MariaDB: most completions fail with a deadlock (LockError) and the Join never completes', async () => {
+      const result = await completeAllBranches(fixture, 'none');
+      expect(joinedOnce(result)).toBe(false);
+      const failed = result.outcomes.filter((o) => !o.ok);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const o of failed) expect(o.error.name).toBe('LockError');
+      expect(byNode(result.tasks, 'after')).toEqual([]);
+    });
+  }
+});
