@@ -9,14 +9,16 @@ import { Layout, layoutProps, type NavLink } from './layout.tsx';
 import type { WebEnv } from './env.ts';
 import { inboxCount, queueCount } from './queries.ts';
 import { canViewFlow } from './visibility.ts';
+import { readerOf } from './lookup.ts';
+import { WORKFLOW_STYLESHEET_URL } from './ui/styles.ts';
 
 async function navigation(c: Context<WebEnv>): Promise<NavLink[]> {
   const { flowlane, user } = c.var;
   if (!user) return [];
-  const { urls, flows, engine } = flowlane;
-  const db = engine.database.db;
+  const { urls, flows } = flowlane;
+  const db = readerOf(c);
   const [inbox, queue] = await Promise.all([inboxCount(db, flows, user), queueCount(db, flows, user)]);
-  const path = new URL(c.req.url).pathname;
+  const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, '$1');
   const links: NavLink[] = [
     { href: urls.inbox(), label: 'Inbox', count: inbox },
     { href: urls.queue(), label: 'Queue', count: queue },
@@ -32,6 +34,8 @@ export async function Page({ c, title, children }: { c: Context<any>; title: str
   const nav = await navigation(web);
   return (
     <Layout title={title} nav={nav} homeUrl={web.var.flowlane.urls.home} {...layoutProps(web)}>
+      {/* The shell has no head slot; a stylesheet link is allowed in the body. */}
+      <link rel="stylesheet" href={WORKFLOW_STYLESHEET_URL} />
       {children}
     </Layout>
   );

@@ -9,21 +9,22 @@ import type { FlowUser } from '../engine/user.ts';
 import { findUserByUsername, loadFlowUser } from './auth/users.ts';
 
 export interface UserDirectory {
-  /** Display names by user id; unknown ids are left out. */
-  names(ids: readonly number[]): Promise<Map<number, string>>;
+  /** Display names by user id; unknown ids are left out. `db`: the
+   * request's reader (see readerOf), for directories in the same database. */
+  names(ids: readonly number[], db?: Kysely<Database>): Promise<Map<number, string>>;
   /** The active user with this username, or null. */
-  byUsername(username: string): Promise<FlowUser | null>;
+  byUsername(username: string, db?: Kysely<Database>): Promise<FlowUser | null>;
 }
 
-export function databaseUsers(db: Kysely<Database>): UserDirectory {
+export function databaseUsers(database: Kysely<Database>): UserDirectory {
   return {
-    async names(ids) {
+    async names(ids, db = database) {
       const unique = [...new Set(ids)];
       if (unique.length === 0) return new Map();
       const rows = await db.selectFrom('flowlane_user').select(['id', 'username']).where('id', 'in', unique).execute();
       return new Map(rows.map((r) => [Number(r.id), r.username]));
     },
-    async byUsername(username) {
+    async byUsername(username, db = database) {
       const user = await findUserByUsername(db, username);
       return user ? loadFlowUser(db, user.id) : null;
     },

@@ -8,9 +8,15 @@ import type { Node } from '../flow/nodes.ts';
 import { isActive, type ProcessState, type TaskState } from '../engine/model.ts';
 import { hasPermission, type FlowUser } from '../engine/user.ts';
 import { mayTake } from '../engine/actions.ts';
+import { PermissionDeniedError } from '../errors.ts';
 
 export function canViewFlow(flow: FlowSpec, user: FlowUser): boolean {
   return hasPermission(user, flow.permissions.view) || hasPermission(user, flow.permissions.manage);
+}
+
+/** Refuses (403) a user without the flow's view permission. */
+export function requireFlowView(flow: FlowSpec, user: FlowUser): void {
+  if (!canViewFlow(flow, user)) throw new PermissionDeniedError(`${user.username} may not see ${flow.title} (that needs ${flow.permissions.view})`);
 }
 
 /** Whether the node's permission lets the user take this task. A permission

@@ -14,14 +14,9 @@ import { NotFoundError, PermissionDeniedError, TransitionError } from '../../err
 import type { TaskState } from '../../engine/model.ts';
 import { WEB_ACTIONS, type FlowTask, type TaskEnv, type TaskHandler, type WebAction, type WebEnv } from '../env.ts';
 import { canViewTask } from '../visibility.ts';
+import { idParam, ifFound } from '../lookup.ts';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
-
-function idParam(c: Context, name: string): number {
-  const value = c.req.param(name) ?? '';
-  if (!/^\d{1,15}$/.test(value)) throw new NotFoundError(`No such ${name.replace('_pk', '')}: "${value}"`);
-  return Number(value);
-}
 
 export function taskView(flow: FlowSpec, view: TaskHandler) {
   return async (c: Context<WebEnv>): Promise<Response> => {
@@ -31,10 +26,7 @@ export function taskView(flow: FlowSpec, view: TaskHandler) {
     const processId = idParam(c, 'process_pk');
     const taskId = idParam(c, 'task_pk');
     const nodeName = c.req.param('node');
-    const found = await engine.getTask(taskId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
+    const found = await ifFound(engine.getTask(taskId));
     // One message for every mismatch, so ids of other flows reveal nothing.
     if (!found || found.flow !== flow.label || found.processId !== processId || found.node !== nodeName) {
       throw new NotFoundError(`Process ${processId} of ${flow.title} has no task ${taskId} at "${nodeName}"`);
@@ -56,14 +48,20 @@ export function taskView(flow: FlowSpec, view: TaskHandler) {
       tc.set('taskContext', undefined);
       return view(tc);
     }
-    return engine.withTask(taskId, { user }, async (ctx) => {
-      refuseUnseen(ctx.task, ctx.process);
-      const actions = WEB_ACTIONS.filter((a) => ctx.check(a).ok);
-      tc.set('flowTask', { flow, node, process: ctx.process, task: ctx.task, actions });
-      tc.set('activation', ctx.activation);
-      tc.set('taskContext', ctx);
-      return view(tc);
-    });
+    try {
+      return await engine.withTask(taskId, { user }, async (ctx) => {
+        refuseUnseen(ctx.task, ctx.process);
+        const actions = WEB_ACTIONS.filter((a) => ctx.check(a).ok);
+        tc.set('flowTask', { flow, node, process: ctx.process, task: ctx.task, actions });
+        tc.set('activation', ctx.activation);
+        tc.set('taskContext', ctx);
+        return await view(tc);
+      });
+    } finally {
+      // The step is over: whatever renders next (an error page) must not use its transaction.
+      tc.set('activation', undefined);
+      tc.set('taskContext', undefined);
+    }
   };
 }
 
