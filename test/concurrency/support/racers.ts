@@ -14,11 +14,13 @@ export interface UserJson {
   superuser?: boolean;
 }
 
-export type Call =
+/** One engine call; `after` delays it by that many ms past the shared start instant. */
+export type Call = { after?: number } & (
   | { op: 'runHandle'; taskId: number; args?: unknown[] }
   | { op: 'assign'; taskId: number; user: UserJson }
   | { op: 'execute'; taskId: number; user: UserJson }
-  | { op: 'cancelProcess'; processId: number; user: UserJson };
+  | { op: 'cancelProcess'; processId: number; user: UserJson }
+);
 
 export type Outcome =
   | { ok: true; began: number; ended: number }

@@ -42,6 +42,7 @@ function perform(call: Call): Promise<unknown> {
 }
 
 async function outcome(call: Call): Promise<Outcome> {
+  if (call.after) await new Promise((resolve) => setTimeout(resolve, call.after));
   const began = Date.now();
   try {
     await perform(call);
