@@ -1,3 +1,6 @@
+// Jobs, timers and subprocesses register their node kinds with every engine.
+import './jobs/kinds.ts';
+
 export { Flow, type FlowClass, type DataOf } from './flow/flow.ts';
 export { flow } from './flow/index.ts';
 export { self, act, Ref } from './flow/refs.ts';
