@@ -3,6 +3,7 @@
  * suffix), so the parent test and its worker processes register the same
  * classes from the same arguments.
  */
+import { appendFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Flow, flow, self, lock, type Activation, type LockStrategy } from '../../../src/index.ts';
 
@@ -43,10 +44,13 @@ export function raceFlows(kind: LockKind, redisUrl: string, redisPrefix: string)
     items(activation: Activation<Race>) {
       return Array.from({ length: activation.process.data.n }, (_, i) => i);
     }
-    /** Runs inside the step's transaction; `delayMs` makes a slow step. */
-    async work(activation: Activation<Race>, delayMs = 0) {
+    /** Runs inside the step's transaction; `delayMs` makes a slow step, and
+     * `logFile` gets "enter <pid>" / "exit <pid>" lines around it. */
+    async work(activation: Activation<Race>, delayMs = 0, logFile?: string) {
+      if (logFile) appendFileSync(logFile, `enter ${process.pid}\n`);
       activation.process.data.count += 1;
       if (delayMs) await sleep(delayMs);
+      if (logFile) appendFileSync(logFile, `exit ${process.pid}\n`);
     }
   }
 
