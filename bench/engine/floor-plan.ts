@@ -1,0 +1,125 @@
+/**
+ * The floor: the rows Flowlane writes for one process of each flow, as
+ * hand-written statements, one multi-row statement per table per
+ * transaction, in the transactions Flowlane uses (one per outside event).
+ * No reads: the floor knows every id and value in advance, which is the
+ * least any engine storing these rows could send.
+ */
+import type { FlowName } from '../flows.ts';
+
+export interface Statement {
+  /** With `?` placeholders; drivers renumber them for PostgreSQL. */
+  sql: string;
+  params: unknown[];
+}
+export type Transaction = Statement[];
+
+const TASK_COLUMNS =
+  'id, process_id, flow_task, task_type, status, created, assigned, started, finished, scheduled, token, external_task_id, owner_id, owner_permission, data, comments';
+const PROCESS_COLUMNS = 'id, flow, status, created, finished, data, parent_task_id, artifact_type, artifact_id, seed_type, seed_id';
+
+const tuples = (rows: number, columns: number) =>
+  Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ');
+
+interface TaskSpec {
+  id: number;
+  node: string;
+  type: string;
+  status: string;
+  started?: number | null;
+  finished?: number | null;
+  token?: string;
+  data?: string;
+}
+
+function insertTasks(processId: number, flow: string, now: number, tasks: TaskSpec[]): Statement {
+  const params = tasks.flatMap((t) => [
+    t.id, processId, `${flow}.${t.node}`, t.type, t.status, now, null, t.started ?? null, t.finished ?? null, null,
+    t.token ?? 'start', null, null, null, t.data ?? '{}', null,
+  ]);
+  return { sql: `insert into flowlane_task (${TASK_COLUMNS}) values ${tuples(tasks.length, 16)}`, params };
+}
+
+function insertProcess(id: number, flow: string, now: number, data: string): Statement {
+  return {
+    sql: `insert into flowlane_process (${PROCESS_COLUMNS}) values ${tuples(1, 11)}`,
+    params: [id, flow, 'NEW', now, null, data, null, null, null, null, null],
+  };
+}
+
+function insertLinks(links: Array<[number, number]>): Statement {
+  return { sql: `insert into flowlane_task_previous (task_id, previous_id) values ${tuples(links.length, 2)}`, params: links.flat() };
+}
+
+const finishProcess = (id: number, now: number, data?: string): Statement =>
+  data === undefined
+    ? { sql: 'update flowlane_process set status = ?, finished = ? where id = ?', params: ['DONE', now, id] }
+    : { sql: 'update flowlane_process set status = ?, finished = ?, data = ? where id = ?', params: ['DONE', now, data, id] };
+
+const finishHandle = (id: number, now: number): Statement => ({
+  sql: 'update flowlane_task set status = ?, started = ?, finished = ? where id = ?',
+  params: ['DONE', now, now, id],
+});
+
+/** Ids a process needs: the process and each of its tasks. */
+export const IDS_PER_PROCESS: Record<FlowName, number> = { hello: 6, splitjoin: 8 };
+
+/** The transactions for one process whose ids start at `first`. */
+export function plan(flow: FlowName, first: number, now: number): Transaction[] {
+  const p = first;
+  if (flow === 'hello') {
+    const label = 'hello-world';
+    const [start, approve, check, send, end] = [p + 1, p + 2, p + 3, p + 4, p + 5];
+    return [
+      [
+        insertProcess(p, label, now, '{"text":"Hello, world","approved":false,"sent":0}'),
+        insertTasks(p, label, now, [
+          { id: start, node: 'start', type: 'START', status: 'DONE', finished: now },
+          { id: approve, node: 'approve', type: 'HANDLE', status: 'NEW' },
+        ]),
+        insertLinks([[approve, start]]),
+      ],
+      [
+        insertTasks(p, label, now, [
+          { id: check, node: 'check', type: 'GATE', status: 'DONE', finished: now },
+          { id: send, node: 'send', type: 'FUNCTION', status: 'DONE', finished: now },
+          { id: end, node: 'end', type: 'END', status: 'DONE', finished: now },
+        ]),
+        insertLinks([[check, approve], [send, check], [end, send]]),
+        finishHandle(approve, now),
+        finishProcess(p, now, '{"text":"Hello, world","approved":true,"sent":1}'),
+      ],
+    ];
+  }
+  const label = 'split-join';
+  const [start, split, a, b, c, join, end] = [p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7];
+  return [
+    [
+      insertProcess(p, label, now, '{}'),
+      insertTasks(p, label, now, [
+        { id: start, node: 'start', type: 'START', status: 'DONE', finished: now },
+        { id: split, node: 'split', type: 'GATE', status: 'DONE', finished: now },
+        { id: a, node: 'a', type: 'HANDLE', status: 'NEW', token: `start/${split}_1` },
+        { id: b, node: 'b', type: 'HANDLE', status: 'NEW', token: `start/${split}_2` },
+        { id: c, node: 'c', type: 'HANDLE', status: 'NEW', token: `start/${split}_3` },
+      ]),
+      insertLinks([[split, start], [a, split], [b, split], [c, split]]),
+    ],
+    [
+      insertTasks(p, label, now, [{ id: join, node: 'join', type: 'GATE', status: 'STARTED', started: now, data: `{"splitTaskId":${split}}` }]),
+      insertLinks([[join, a]]),
+      finishHandle(a, now),
+    ],
+    [insertLinks([[join, b]]), finishHandle(b, now)],
+    [
+      insertTasks(p, label, now, [{ id: end, node: 'end', type: 'END', status: 'DONE', finished: now }]),
+      insertLinks([[join, c], [end, join]]),
+      // c (started now) and the join (started earlier) in one statement.
+      {
+        sql: 'update flowlane_task set status = ?, finished = ?, started = case when id = ? then ? else started end where id in (?, ?)',
+        params: ['DONE', now, c, now, c, join],
+      },
+      finishProcess(p, now),
+    ],
+  ];
+}

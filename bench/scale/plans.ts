@@ -1,0 +1,76 @@
+/**
+ * Query plans of what a read sent: each statement a read sends is recorded
+ * (by a Kysely plugin that keeps the operation nodes) and then EXPLAINed
+ * with its own parameters. A plan that scans the whole task table is flagged.
+ */
+import { CompiledQuery, type Kysely, type KyselyPlugin, type RootOperationNode, type QueryId, type PluginTransformResultArgs, type QueryResult, type UnknownRow } from 'kysely';
+import type { Database } from '../../src/store/schema.ts';
+
+export interface Plan {
+  sql: string;
+  plan: string;
+  /** The plan reads every row of flowlane_task (a sequential or full index scan). */
+  fullTaskScan: boolean;
+}
+
+/** Keeps the operation nodes of the queries run through it while `on`. */
+export class Recorder implements KyselyPlugin {
+  on = false;
+  nodes: Array<{ node: RootOperationNode; queryId: QueryId }> = [];
+  transformQuery(args: { node: RootOperationNode; queryId: QueryId }): RootOperationNode {
+    if (this.on) this.nodes.push(args);
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/** Aliases the statement gives flowlane_task ("flowlane_task" itself included). */
+function taskAliases(sql: string): string[] {
+  const aliases = ['flowlane_task'];
+  for (const m of sql.matchAll(/"?flowlane_task"?\s+as\s+"?(\w+)"?/gi)) aliases.push(m[1]!);
+  return aliases;
+}
+
+function isFullTaskScan(kind: 'sqlite' | 'postgres', sql: string, plan: string): boolean {
+  const aliases = taskAliases(sql);
+  for (const line of plan.split('\n')) {
+    if (kind === 'postgres') {
+      if (/Seq Scan on flowlane_task\b/.test(line)) return true;
+    } else {
+      // SQLite: "SCAN x" (optionally "USING [COVERING] INDEX") reads every entry; "SEARCH x" is a lookup.
+      const m = /\bSCAN (\w+)/.exec(line);
+      if (m && aliases.includes(m[1]!)) return true;
+    }
+  }
+  return false;
+}
+
+export async function explain(kind: 'sqlite' | 'postgres', db: Kysely<Database>, recorded: Recorder['nodes']): Promise<Plan[]> {
+  const executor = db.getExecutor();
+  const plans: Plan[] = [];
+  for (const { node, queryId } of recorded) {
+    const compiled = executor.compileQuery(node, queryId);
+    const prefix = kind === 'postgres' ? 'explain (analyze, buffers, costs off) ' : 'explain query plan ';
+    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]));
+    const plan =
+      kind === 'postgres'
+        ? result.rows.map((r) => String(r['QUERY PLAN'])).join('\n')
+        : sqlitePlanTree(result.rows as Array<{ id: number; parent: number; detail: string }>);
+    plans.push({ sql: compiled.sql, plan, fullTaskScan: isFullTaskScan(kind, compiled.sql, plan) });
+  }
+  return plans;
+}
+
+/** SQLite's EXPLAIN QUERY PLAN rows, indented as the sqlite3 shell shows them. */
+function sqlitePlanTree(rows: Array<{ id: number; parent: number; detail: string }>): string {
+  const depth = new Map<number, number>([[0, -1]]);
+  return rows
+    .map((r) => {
+      const d = (depth.get(r.parent) ?? -1) + 1;
+      depth.set(r.id, d);
+      return `${'  '.repeat(d)}${r.detail}`;
+    })
+    .join('\n');
+}
