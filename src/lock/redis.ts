@@ -52,8 +52,13 @@ export function redisLock(options: RedisLockOptions = {}): RedisLockStrategy {
   let own: Promise<Redis> | undefined;
   const client = (): Promise<Redis> => {
     if (options.client) return Promise.resolve(options.client);
-    // Fail a command after one reconnect instead of queueing it while Redis is away.
-    own ??= import('ioredis').then(({ Redis }) => new Redis(url, { maxRetriesPerRequest: 1 }));
+    own ??= import('ioredis').then(({ Redis }) => {
+      // Fail a command after one reconnect instead of queueing it while Redis is away.
+      const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+      // Failed commands surface as LockError or a warning; the connection error itself needs no second report.
+      redis.on('error', () => undefined);
+      return redis;
+    });
     return own;
   };
   const key = (processId: number) => `${prefix}process:${processId}`;
