@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'rename-task': async () => (await import('./rename-task.ts')).command,
   check: async () => (await import('./check.ts')).command,
   user: async () => (await import('./user.ts')).command,
+  worker: async () => (await import('./worker.ts')).command,
 };
 
 export async function main(argv: string[]): Promise<number> {
