@@ -78,7 +78,7 @@ function widgetOf(name: string, inner: ZodType): Pick<FieldSpec, 'widget' | 'cho
       if (def.element && defOf(unwrap(def.element).inner).type === 'string') return { widget: 'lines' };
       break;
   }
-  throw new Error(`form field "${name}": a ${def.type} field has no form widget; write a custom view for it`);
+  throw new Error(`form field "${name}": a field of type ${def.type} has no form widget; write a custom view for it`);
 }
 
 /** The label of a field of an object schema: its `.meta({ title })`, else its name in words. */

@@ -15,6 +15,7 @@ import {
   TransitionError,
 } from '../../errors.ts';
 import { errorPage } from '../pages/error.tsx';
+import type { WebEnv } from '../env.ts';
 
 export function statusOf(error: unknown): ContentfulStatusCode | undefined {
   if (error instanceof NotFoundError) return 404;
@@ -25,11 +26,11 @@ export function statusOf(error: unknown): ContentfulStatusCode | undefined {
   return undefined;
 }
 
-export function onError(error: Error, c: Context): Response | Promise<Response> {
+export function onError(error: Error, c: Context<WebEnv>): Response | Promise<Response> {
   if (error instanceof HTTPException) return error.getResponse();
   const status = statusOf(error);
   if (status === undefined) {
-    console.error('flowlane web:', error);
+    (c.var.flowlane?.engine.logger ?? console).error('flowlane web:', error);
     return c.text('Internal server error', 500);
   }
   const message = error instanceof ConcurrentUpdateError ? 'Someone else changed this task at the same moment. Reload the page and try again.' : error.message;
