@@ -39,7 +39,7 @@ describe('flowlane CLI', () => {
   it('migrates, checks flows, and renames stored tasks in one transaction', async () => {
     writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
     writeFileSync(join(dir, 'flowlane.config.ts'), flowSource(`start = flow.StartHandle().Next(self.pack); pack = flow.Handle().Next(self.end); end = flow.End();`));
-    expect(await flowlane(dir, 'migrate')).toMatchObject({ code: 0, stdout: 'applied: 001_core, 002_auth\n' });
+    expect(await flowlane(dir, 'migrate')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^applied: 001_core, 002_auth/) });
     expect(await flowlane(dir, 'migrate')).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
     expect((await flowlane(dir, 'check')).stdout).toContain('ok  orders');
 
