@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import('./migrate.ts')).command,
   'rename-task': async () => (await import('./rename-task.ts')).command,
   check: async () => (await import('./check.ts')).command,
+  serve: async () => (await import('./serve.ts')).command,
   user: async () => (await import('./user.ts')).command,
   worker: async () => (await import('./worker.ts')).command,
 };

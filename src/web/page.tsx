@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * The shell of every workflow page: the layout with navigation (inbox and
  * queue with their counts, archive, the dashboards the user may see),

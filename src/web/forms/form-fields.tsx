@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * The inputs of a form, each with its label, hint and errors. Errors are
  * tied to their input (aria-invalid, aria-describedby) so a screen reader

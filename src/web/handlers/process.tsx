@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Process detail, canceling a process, and "on to my next task". Each refuses ids of other flows with 404. */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

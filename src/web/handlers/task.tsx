@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * Task detail and the task actions (assign, unassign, reassign, cancel,
  * undo, revive). All run inside taskView: the task is the one in the URL

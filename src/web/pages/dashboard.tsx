@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** A flow's dashboard: processes by status, open tasks per step, who works on what, the latest processes. */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

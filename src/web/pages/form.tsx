@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** The default form page of start and task views: what the task is about, then the form. */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** The start page of a workflow viewset: each flow the user may start or see. */
 import type { Context } from 'hono';
 import type { WebEnv } from '../env.ts';

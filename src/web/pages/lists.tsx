@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Inbox (my unfinished tasks), queue (tasks I may take) and archive (tasks I finished). */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

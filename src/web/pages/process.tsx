@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Process detail: its data, every task in order with who did what and when, and what the user may do. */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

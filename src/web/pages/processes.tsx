@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** A flow's processes, filtered by status, start date and text, a page at a time. */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

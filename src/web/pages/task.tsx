@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Task detail: what the task is, who has it, what happened when, and what the user may do with it. */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

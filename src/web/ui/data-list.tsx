@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Process or task data as a definition list, labelled from the schema where it can be. */
 import type { ZodType } from 'zod';
 import { fieldLabel } from '../forms/fields.ts';

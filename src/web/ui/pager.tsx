@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Previous/next links for a paged list, keeping the other query parameters. */
 export function Pager({ path, query, page, pageSize, total }: { path: string; query?: URLSearchParams; page: number; pageSize: number; total: number }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Links to the start forms of a flow that the user may use. */
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** A task or process status as a labelled badge. */
 export function Status({ status }: { status: string }) {
   return <span class={`fl-status fl-status-${status.toLowerCase()}`}>{status.charAt(0) + status.slice(1).toLowerCase()}</span>;

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * The buttons for what the user may do with a task now: one small form per
  * action, so every button works without JavaScript. The server checks each

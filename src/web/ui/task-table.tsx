@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** Tasks as a table: inbox, queue, archive and the dashboard's "who works on what". */
 import type { Context } from 'hono';
 import type { WebEnv } from '../env.ts';

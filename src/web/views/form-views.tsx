@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * The built-in views: forms over the flow's data schema (createProcess,
  * updateProcess) or a schema of the task's own (updateTask). GET shows the
