@@ -5,8 +5,11 @@
  * checks in the store, nowhere else.
  */
 import { Kysely, SqliteDialect, PostgresDialect, MysqlDialect, CompiledQuery, type Dialect, type DatabaseConnection } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema.ts';
 import { StatementCounter, countingDialect } from './statements.ts';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -22,7 +25,9 @@ export interface DatabaseSettings {
    * whole seconds). Default 5 000. A wait that runs out is a lock conflict:
    * `lock.rowLock` retries it, then throws LockError. */
   lockTimeoutMs?: number;
-  /** How long SQLite waits for another writer, in ms. Default 5 000. */
+  /** How long SQLite waits for another writer, in ms. Default 5 000. A step
+   * waits without blocking the event loop; other statements (outside a
+   * step's transaction) wait synchronously. */
   sqliteBusyTimeoutMs?: number;
   /** SQLite `synchronous` pragma. Default NORMAL (safe with WAL). */
   sqliteSynchronous?: 'OFF' | 'NORMAL' | 'FULL';
@@ -65,9 +70,15 @@ export function sqliteFileOf(url: string): string {
   return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') || ':memory:';
 }
 
-/** SQLite writers take the write lock when their transaction begins, so two
- * processes on one file never interleave a step or deadlock on upgrade. */
-function immediateTransactions(inner: Dialect): Dialect {
+/**
+ * SQLite writers take the write lock when their transaction begins, so two
+ * processes on one file never interleave a step or deadlock on upgrade.
+ * The wait for that lock happens here, off the event loop: better-sqlite3's
+ * own busy handler sleeps synchronously, which would freeze every request of
+ * the process meanwhile, and deadlock two connections of one process.
+ */
+function immediateTransactions(inner: Dialect, database: BetterSqlite3.Database, busyTimeoutMs: number): Dialect {
+  const begin = CompiledQuery.raw('begin immediate');
   return {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
@@ -75,7 +86,22 @@ function immediateTransactions(inner: Dialect): Dialect {
     createDriver: () => {
       const driver = inner.createDriver();
       driver.beginTransaction = async (conn: DatabaseConnection) => {
-        await conn.executeQuery(CompiledQuery.raw('begin immediate'));
+        const deadline = Date.now() + busyTimeoutMs;
+        for (let attempt = 0; ; attempt++) {
+          // better-sqlite3 runs the statement synchronously: nothing else uses
+          // the connection between the two pragmas.
+          database.pragma('busy_timeout = 0');
+          try {
+            await conn.executeQuery(begin);
+            return;
+          } catch (error) {
+            const code = String((error as { code?: unknown }).code);
+            if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+          } finally {
+            database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+          }
+          await sleep(Math.min(Math.random() * Math.min(50, 2 ** attempt), Math.max(0, deadline - Date.now())));
+        }
       };
       return driver;
     },
@@ -85,11 +111,12 @@ function immediateTransactions(inner: Dialect): Dialect {
 async function sqliteDialect(url: string, settings: Required<DatabaseSettings>): Promise<Dialect> {
   const { default: SQLite } = await import('better-sqlite3');
   const file = sqliteFileOf(url);
+  // Statements outside a step's transaction still wait synchronously, up to the same timeout.
   const database = new SQLite(file, { timeout: settings.sqliteBusyTimeoutMs });
   if (file !== ':memory:') database.pragma(`journal_mode = ${settings.sqliteJournalMode}`);
   database.pragma(`synchronous = ${settings.sqliteSynchronous}`);
   database.pragma('foreign_keys = ON');
-  return immediateTransactions(new SqliteDialect({ database }));
+  return immediateTransactions(new SqliteDialect({ database }), database, settings.sqliteBusyTimeoutMs);
 }
 
 async function postgresDialect(url: string, settings: Required<DatabaseSettings>, poolSize: number): Promise<Dialect> {

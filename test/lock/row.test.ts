@@ -116,8 +116,13 @@ await describeEachDatabase('lock.rowLock and lock timeouts', (db) => {
     expect(error).toBeInstanceOf(LockError);
     expect((error as LockError).message).toMatch(/after 2 attempts/);
     expect(statements.counts).toMatchObject({ insert: 0, update: 0, delete: 0 });
-    const control = statements.recorded.filter((s) => /^(begin|start|rollback|commit)/i.test(s));
-    expect(control.map((s) => s.split(' ')[0]!.toLowerCase())).toEqual(['begin', 'rollback', 'begin', 'rollback'].filter((s) => db.kind !== 'sqlite' || s === 'begin'));
+    const control = statements.recorded.filter((s) => /^(begin|start|rollback|commit)/i.test(s)).map((s) => s.split(' ')[0]!.toLowerCase());
+    if (db.kind === 'sqlite') {
+      // BEGIN IMMEDIATE itself is refused, again and again until the busy timeout: nothing began.
+      expect(new Set(control)).toEqual(new Set(['begin']));
+    } else {
+      expect(control).toEqual(['begin', 'rollback', 'begin', 'rollback']);
+    }
 
     await holders.pop()!.release();
     await engine.runHandle(taskId);
