@@ -13,6 +13,8 @@ export interface Machine {
   sqlite: string;
   postgres: string;
   date: string;
+  /** 1-minute load average when the part started: other work on the machine skews wall-clock figures. */
+  load: number;
 }
 
 export async function describeMachine(): Promise<Machine> {
@@ -40,5 +42,6 @@ export async function describeMachine(): Promise<Machine> {
     sqlite,
     postgres,
     date: new Date().toISOString(),
+    load: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }

@@ -10,7 +10,7 @@ import { openDatabase } from '../../src/index.ts';
 import { sqliteFileOf } from '../../src/store/connect.ts';
 import { FLOWS, type FlowName } from '../flows.ts';
 import { plan, IDS_PER_PROCESS, type Transaction } from './floor-plan.ts';
-import { peakRssMB, rssMB, runPool, type RunResult } from './measure.ts';
+import { peakRssMB, rssMB, runPool, startCost, type RunResult } from './measure.ts';
 
 export interface FloorRun {
   url: string;
@@ -132,9 +132,11 @@ export async function runFloor(options: FloorRun): Promise<RunResult> {
     await runPool(options.warmup, options.concurrency, () => one(false));
     global.gc?.();
     const baseRssMB = rssMB();
+    const stopCost = startCost();
     const started = performance.now();
     await runPool(options.n, options.concurrency, () => one(true));
     const seconds = (performance.now() - started) / 1000;
+    const cost = stopCost(options.n);
     const per = (v: number) => v / options.n;
     return {
       who: 'floor',
@@ -154,6 +156,7 @@ export async function runFloor(options: FloorRun): Promise<RunResult> {
         delete: 0,
         transactions: per(counts.transactions),
       },
+      ...cost,
       peakRssMB: peakRssMB(),
       baseRssMB,
     };

@@ -5,7 +5,7 @@
  */
 import { createEngine } from '../../src/index.ts';
 import { FLOWS, type FlowName } from '../flows.ts';
-import { countTransactions, peakRssMB, rssMB, runPool, type RunResult } from './measure.ts';
+import { countTransactions, peakRssMB, rssMB, runPool, startCost, type RunResult } from './measure.ts';
 
 export interface FlowlaneRun {
   url: string;
@@ -39,11 +39,13 @@ export async function runFlowlane(options: FlowlaneRun): Promise<RunResult> {
     const transactions = countTransactions(engine.database.statements);
     const before = transactions.count;
     let seconds = 0;
+    const stopCost = startCost();
     const counts = await engine.database.statements.measure(async () => {
       const started = performance.now();
       await runPool(options.n, options.concurrency, one);
       seconds = (performance.now() - started) / 1000;
     });
+    const cost = stopCost(options.n);
     await checkAllDone(engine.database.db, options.n + options.warmup);
     const per = (v: number) => v / options.n;
     return {
@@ -64,6 +66,7 @@ export async function runFlowlane(options: FlowlaneRun): Promise<RunResult> {
         delete: per(counts.delete),
         transactions: per(transactions.count - before),
       },
+      ...cost,
       peakRssMB: peakRssMB(),
       baseRssMB,
     };

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** What one throughput run reports, for Flowlane and for the floor alike. */
 export interface RunResult {
   who: 'flowlane' | 'floor';
@@ -18,6 +20,12 @@ export interface RunResult {
     delete: number;
     transactions: number;
   };
+  /** CPU time of this Node process per process driven, ms (user + system): less
+   * sensitive than wall time to other load on the machine. */
+  cpuMsPerProcess: number;
+  /** Bytes this Node process handed to write() per process driven, KB (Linux
+   * /proc/self/io wchar): SQLite's WAL and checkpoint writes. */
+  writtenKBPerProcess: number | null;
   /** Peak resident set of the process that ran it, in MB (includes the Node/tsx baseline). */
   peakRssMB: number;
   /** Resident set after warm-up, before the measured run: peak minus this is what the run added. */
@@ -35,6 +43,31 @@ export function countTransactions(counter: { note(sql: string): void }): { reado
     note(sql);
   };
   return state;
+}
+
+/** Bytes written so far by this process (Linux), or null elsewhere. */
+export function writtenBytes(): number | null {
+  try {
+    const io = readFileSync('/proc/self/io', 'utf8');
+    const m = /^wchar:\s*(\d+)/m.exec(io);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts measuring CPU time and bytes written; the returned function gives both per `n`. */
+export function startCost(): (n: number) => { cpuMsPerProcess: number; writtenKBPerProcess: number | null } {
+  const cpu = process.cpuUsage();
+  const written = writtenBytes();
+  return (n) => {
+    const used = process.cpuUsage(cpu);
+    const now = writtenBytes();
+    return {
+      cpuMsPerProcess: (used.user + used.system) / 1000 / n,
+      writtenKBPerProcess: written === null || now === null ? null : (now - written) / 1024 / n,
+    };
+  };
 }
 
 export const rssMB = () => process.memoryUsage.rss() / 2 ** 20;
