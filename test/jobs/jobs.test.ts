@@ -252,7 +252,7 @@ await describeEachDatabase('jobs', (db) => {
 
     const gaveUp = await waitFor('the stalled job to be given up', async () => {
       const task = await producer.getTask(often.send.id);
-      return task.status === 'ERROR' && task;
+      return task.status === 'ERROR' ? task : undefined;
     });
     expect((gaveUp.data.error as { message: string }).message).toContain('stopped 3 times');
     expect(runsOf(often.process.id)).toEqual([]);
