@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Engine } from '../../src/index.ts';
+import { SYSTEM_USER, type Engine } from '../../src/index.ts';
 import { bullmqRunner, useQueue, type Runner } from '../../src/jobs/index.ts';
 import { createTestDatabase, REQUIRE_SERVICES, unavailable, type DatabaseKind, type TestDatabase } from '../support/databases.ts';
 import { engineOn } from '../support/engine.ts';
@@ -81,6 +81,28 @@ for (const setup of SETUPS) {
       const runs = lines(log, 'run');
       expect(runs).toHaveLength(20);
       expect(new Set(runs.map(([, task]) => task)).size).toBe(20);
+    });
+
+    it('retries with backoff; after its attempts the task is in ERROR; fixed and revived, it runs again', async () => {
+      const retryLog = logFile();
+      const retried = await engine.start(SendFlow, 'start', { data: { log: retryLog, fail: 2 } });
+      await finished(retried.id);
+      const runs = lines(retryLog, 'run');
+      expect(runs.map(([, , attempt]) => attempt)).toEqual(['1', '2', '3']);
+      const at = runs.map(([, , , , ms]) => Number(ms));
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(50);
+      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(100);
+
+      const failLog = logFile();
+      const failing = await engine.start(SendFlow, 'start', { data: { log: failLog, fail: 9 } });
+      const broken = await waitFor('the job to fail for good', async () => (await engine.getTasks(failing.id)).find((t) => t.status === 'ERROR'), 20_000);
+      expect(broken.data.error).toMatchObject({ message: 'attempt 3 failed', stack: expect.stringContaining('sendMessage') });
+      await engine.withTask(broken.id, { user: SYSTEM_USER }, async (ctx) => {
+        ctx.process.data.fail = 0;
+        await ctx.perform('revive');
+      });
+      await finished(failing.id);
+      expect(lines(failLog, 'run').map(([, , attempt]) => attempt)).toEqual(['1', '2', '3', '1']);
     });
 
     it('a worker killed (SIGKILL) mid-job: another takes the job over and finishes it once', async () => {
