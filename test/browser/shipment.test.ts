@@ -18,9 +18,11 @@ describe.skipIf(missing)('shipment in the browser', () => {
 
   beforeAll(async () => {
     [demo, chromium] = await Promise.all([startDemo(), launch()]);
-    [clerk, warehouse, supervisor] = await Promise.all(
-      ['clerk', 'warehouse', 'supervisor'].map((name) => signIn(chromium.browser, demo.origin, name)),
-    );
+    [clerk, warehouse, supervisor] = await Promise.all([
+      signIn(chromium.browser, demo.origin, 'clerk'),
+      signIn(chromium.browser, demo.origin, 'warehouse'),
+      signIn(chromium.browser, demo.origin, 'supervisor'),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
