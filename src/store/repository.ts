@@ -10,6 +10,9 @@ import { ACTIVE_STATUSES, type ProcessState, type TaskState } from '../engine/mo
 
 type Db = Kysely<Database>;
 
+// Tasks are listed by creation time, then id: ids come in blocks per engine,
+// so across engines (worker processes) a later task may have a smaller id.
+
 /** Rows per INSERT; keeps every dialect under its bound-parameter limit. */
 const INSERT_CHUNK = 500;
 
@@ -121,6 +124,7 @@ export class Repository {
           ? eb.or([eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]), eb('id', 'in', alsoIds)])
           : eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]),
       )
+      .orderBy('created')
       .orderBy('id')
       .execute();
   }
@@ -180,7 +184,7 @@ export class Repository {
   }
 
   async tasksOfProcess(db: Db, processId: number): Promise<TaskRow[]> {
-    return db.selectFrom('flowlane_task').selectAll().where('process_id', '=', processId).orderBy('id').execute();
+    return db.selectFrom('flowlane_task').selectAll().where('process_id', '=', processId).orderBy('created').orderBy('id').execute();
   }
 
   /** task_previous rows touching the given tasks, in either direction. */
@@ -210,6 +214,7 @@ export class Repository {
       .selectAll()
       .where('process_id', '=', processId)
       .where('flow_task', '=', flowTask)
+      .orderBy('created', 'desc')
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
