@@ -12,24 +12,29 @@ type Db = Kysely<Database>;
 export interface WaitingJob {
   id: number;
   status: TaskStatus;
+  scheduled: number;
   data: Record<string, unknown>;
 }
 
 /** JOB tasks of the given nodes that need a worker at `now`: NEW, SCHEDULED
- * and due, or STARTED with a lease that ran out. Oldest first. */
-export async function jobsNeedingWorker(db: Db, flowTasks: string[], now: number, limit: number): Promise<WaitingJob[]> {
+ * and due, or STARTED with a lease that ran out. Oldest first, a page at a
+ * time: pass the last row of a page to get the next. */
+export async function jobsNeedingWorker(db: Db, flowTasks: string[], now: number, limit: number, after?: WaitingJob): Promise<WaitingJob[]> {
   if (flowTasks.length === 0) return [];
-  const rows = await db
+  let query = db
     .selectFrom('flowlane_task')
-    .select(['id', 'status', 'data'])
+    .select(['id', 'status', 'scheduled', 'data'])
     .where('status', 'in', ['NEW', 'SCHEDULED', 'STARTED'])
     .where('scheduled', '<=', now)
     .where('task_type', '=', 'JOB')
-    .where('flow_task', 'in', flowTasks)
-    .orderBy('scheduled')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: Number(r.id), status: r.status, data: JSON.parse(r.data) as Record<string, unknown> }));
+    .where('flow_task', 'in', flowTasks);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb('scheduled', '>', after.scheduled), eb.and([eb('scheduled', '=', after.scheduled), eb('id', '>', after.id)])]),
+    );
+  }
+  const rows = await query.orderBy('scheduled').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), status: r.status, scheduled: Number(r.scheduled), data: JSON.parse(r.data) as Record<string, unknown> }));
 }
 
 /** Moves a running job's lease on; false when another worker took the task over. */

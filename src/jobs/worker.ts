@@ -108,23 +108,33 @@ export async function startWorker(engine: Engine, options: WorkerOptions = {}): 
   const labels = engine.flows.map((f) => f.label);
   const warned = new Set<number>();
 
+  /** Hands off every job that needs a worker, a page at a time, so a job
+   * lost behind a long backlog is found on this sweep, not after the backlog. */
+  const sweepJobs = async (now: number) => {
+    let page: Awaited<ReturnType<typeof jobsNeedingWorker>> = [];
+    do {
+      page = await jobsNeedingWorker(engine.database.db, jobNodes, now, SWEEP_BATCH, page.at(-1));
+      const jobs: QueuedJob[] = [];
+      for (const row of page) {
+        if (row.status !== 'STARTED') {
+          jobs.push({ taskId: row.id, key: jobKey(row.id, countersOf(row.data).runs), delay: 0 });
+          continue;
+        }
+        try {
+          const job = await release(ctx, row.id);
+          if (job) jobs.push(job);
+        } catch (error) {
+          if (!(error instanceof ConcurrentUpdateError)) log.error(`flowlane: taking back job task ${row.id} failed`, error);
+        }
+      }
+      await runner.add(jobs);
+    } while (page.length === SWEEP_BATCH);
+  };
+
   const sweep = async () => {
     const db = engine.database.db;
     const now = engine.now();
-    const jobs: QueuedJob[] = [];
-    for (const row of await jobsNeedingWorker(db, jobNodes, now, SWEEP_BATCH)) {
-      if (row.status !== 'STARTED') {
-        jobs.push({ taskId: row.id, key: jobKey(row.id, countersOf(row.data).runs), delay: 0 });
-        continue;
-      }
-      try {
-        const job = await release(ctx, row.id);
-        if (job) jobs.push(job);
-      } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError)) log.error(`flowlane: taking back job task ${row.id} failed`, error);
-      }
-    }
-    await runner.add(jobs);
+    await sweepJobs(now);
     for (const id of await settledSubprocessTasks(db, subprocessNodes, SWEEP_BATCH)) {
       await settleParent(engine, id).catch((error) => {
         if (!(error instanceof ConcurrentUpdateError)) log.error(`flowlane: completing subprocess task ${id} failed`, error);
