@@ -133,6 +133,11 @@ async function postgresDialect(url: string, settings: Required<DatabaseSettings>
         oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client whose server connection ends (restart, admin terminate)
+  // is reported on the pool; unhandled, that event would crash the process.
+  // The pool has already dropped the client, and the next query that needs
+  // the server surfaces any real outage, so nothing else is to be done here.
+  pool.on('error', () => undefined);
   return new PostgresDialect({ pool });
 }
 
