@@ -11,9 +11,9 @@ import type { FlowClass } from '../flow/flow.ts';
 export interface JobOptions {
   /** Runs of the handler in all, the first included (default 1: no retry). */
   attempts?: number;
-  /** Wait before retry n (n = 1, 2, …): a base in ms that doubles with each
-   * retry (default 1000), or a function of n returning ms. */
-  backoff?: number | ((retry: number) => number);
+  /** Wait before retry n (n = 1, 2, …): a base (ms or `'10s'`) that doubles
+   * with each retry (default 1000 ms), or a function of n returning ms. */
+  backoff?: number | string | ((retry: number) => number);
 }
 
 /** A task a worker runs outside the flow's lock; the flow goes on when the handler resolves. */
