@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { createEngine, type Engine } from 'flowlane';
+import { startWorker, type WorkerLogger } from 'flowlane/jobs';
 import { addUserToGroup, createUser, createWebApp, findUserByUsername, grantPermission } from 'flowlane/web';
 import { HelloWorldFlow } from '../helloworld.ts';
 import { ShipmentFlow } from '../shipment.ts';
@@ -78,16 +79,30 @@ export async function seedDemo(engine: Engine): Promise<void> {
 export interface Demo {
   engine: Engine;
   app: Hono<any>;
+  /** Stops the worker and closes the engine. */
+  close(): Promise<void>;
 }
 
-/** The engine on `database` (migrated), the demo users, and the web app with "/" leading to the workflow pages. */
-export async function createDemo(database: string, options: { secret?: string } = {}): Promise<Demo> {
+/**
+ * The engine on `database` (migrated), the demo users, the web app with
+ * "/" leading to the workflow pages, and a worker in the same process for
+ * the flows' background jobs and timers.
+ */
+export async function createDemo(database: string, options: { secret?: string; logger?: WorkerLogger } = {}): Promise<Demo> {
   const engine = await createEngine({ database, flows: DEMO_FLOWS });
   try {
     const app = await createWebApp({ engine, secret: options.secret });
     await seedDemo(engine);
     app.get('/', (c) => c.redirect('/workflow'));
-    return { engine, app };
+    const worker = await startWorker(engine, { logger: options.logger });
+    return {
+      engine,
+      app,
+      async close() {
+        await worker.stop();
+        await engine.close();
+      },
+    };
   } catch (error) {
     await engine.close();
     throw error;

@@ -8,9 +8,9 @@ import { createDemo, DEMO_USERS } from './demo.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 mkdirSync('data', { recursive: true });
-const { engine, app } = await createDemo(process.env.FLOWLANE_DATABASE_URL ?? 'sqlite:./data/demo.db', { secret: process.env.FLOWLANE_SECRET });
+const demo = await createDemo(process.env.FLOWLANE_DATABASE_URL ?? 'sqlite:./data/demo.db', { secret: process.env.FLOWLANE_SECRET });
 
-const server = serve({ fetch: app.fetch, port }, (info) => {
+const server = serve({ fetch: demo.app.fetch, port }, (info) => {
   const width = Math.max(...DEMO_USERS.map((u) => u.username.length));
   process.stdout.write(
     [
@@ -25,6 +25,6 @@ const server = serve({ fetch: app.fetch, port }, (info) => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    server.close(() => void engine.close().then(() => process.exit(0)));
+    server.close(() => void demo.close().then(() => process.exit(0)));
   });
 }

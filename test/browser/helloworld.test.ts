@@ -55,6 +55,8 @@ describe.skipIf(missing)('hello world in the browser', () => {
     await decide('Lunch at noon', true);
     expect(await messages(supervisor)).toContain(`Approve message (task #${(await demo.engine.getTasks(processId)).find((t) => t.node === 'approve')!.id}) done.`);
 
+    // Sending may run in the background: wait for the process to finish.
+    await expect.poll(async () => (await demo.engine.getProcess(processId)).status).toBe('DONE');
     await supervisor.goto(`/workflow/helloworld/${processId}`);
     const tasks = await supervisor.getByRole('table').getByRole('row').allInnerTexts();
     expect(tasks.slice(1).map((row) => row.split('\t')[1]?.split('\n')[0])).toEqual(['New message', 'Approve message', 'Check approve', 'Send message', 'End']);

@@ -11,6 +11,8 @@ import { findUserByUsername, loadFlowUser } from '../../../src/web/auth/users.ts
 import { createDemo, DEMO_USERS } from '../../../examples/demo/demo.ts';
 import { Browser, startServer } from '../auth/harness.ts';
 
+const QUIET = { info: () => {}, warn: console.warn, error: console.error };
+
 export const TEST_SECRET = 'web test secret, at least thirty-two characters';
 
 export interface RunningDemo {
@@ -39,7 +41,8 @@ export class Client extends Browser {
 
 export async function startDemo(): Promise<RunningDemo> {
   const dir = mkdtempSync(join(tmpdir(), 'flowlane-web-'));
-  const { engine, app } = await createDemo(`sqlite:${join(dir, 'demo.db')}`, { secret: TEST_SECRET });
+  const demo = await createDemo(`sqlite:${join(dir, 'demo.db')}`, { secret: TEST_SECRET, logger: QUIET });
+  const { engine, app } = demo;
   const server = await startServer(app);
   const passwords = new Map(DEMO_USERS.map((u) => [u.username, u.password]));
   return {
@@ -59,7 +62,7 @@ export async function startDemo(): Promise<RunningDemo> {
     },
     async close() {
       await server.close();
-      await engine.close();
+      await demo.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
