@@ -8,6 +8,7 @@ import { Kysely, SqliteDialect, PostgresDialect, MysqlDialect, CompiledQuery, ty
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema.ts';
 import { StatementCounter, countingDialect } from './statements.ts';
+import { withStatementCache } from './sqlite-statements.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -79,6 +80,9 @@ export function sqliteFileOf(url: string): string {
  */
 function immediateTransactions(inner: Dialect, database: BetterSqlite3.Database, busyTimeoutMs: number): Dialect {
   const begin = CompiledQuery.raw('begin immediate');
+  // Prepared once: `database.pragma()` would compile them on every step.
+  const noWait = database.prepare('pragma busy_timeout = 0');
+  const wait = database.prepare(`pragma busy_timeout = ${Number(busyTimeoutMs)}`);
   return {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
@@ -90,7 +94,7 @@ function immediateTransactions(inner: Dialect, database: BetterSqlite3.Database,
         for (let attempt = 0; ; attempt++) {
           // better-sqlite3 runs the statement synchronously: nothing else uses
           // the connection between the two pragmas.
-          database.pragma('busy_timeout = 0');
+          noWait.run();
           try {
             await conn.executeQuery(begin);
             return;
@@ -98,7 +102,7 @@ function immediateTransactions(inner: Dialect, database: BetterSqlite3.Database,
             const code = String((error as { code?: unknown }).code);
             if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
           } finally {
-            database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+            wait.run();
           }
           await sleep(Math.min(Math.random() * Math.min(50, 2 ** attempt), Math.max(0, deadline - Date.now())));
         }
@@ -116,7 +120,7 @@ async function sqliteDialect(url: string, settings: Required<DatabaseSettings>):
   if (file !== ':memory:') database.pragma(`journal_mode = ${settings.sqliteJournalMode}`);
   database.pragma(`synchronous = ${settings.sqliteSynchronous}`);
   database.pragma('foreign_keys = ON');
-  return immediateTransactions(new SqliteDialect({ database }), database, settings.sqliteBusyTimeoutMs);
+  return immediateTransactions(new SqliteDialect({ database: withStatementCache(database) }), database, settings.sqliteBusyTimeoutMs);
 }
 
 async function postgresDialect(url: string, settings: Required<DatabaseSettings>, poolSize: number): Promise<Dialect> {
