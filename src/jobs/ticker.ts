@@ -18,9 +18,10 @@ export class Ticker {
     this.wake(0);
   }
 
-  /** Runs the work in `delay` ms, unless a run is already due sooner. */
+  /** Runs the work in `delay` ms, unless a run is already due sooner.
+   * A few ms late: setTimeout may fire a millisecond before the due time. */
   wake(delay: number): void {
-    const at = Date.now() + Math.max(0, delay);
+    const at = Date.now() + Math.max(0, delay) + (delay > 0 ? 5 : 0);
     if (at >= this.due) return;
     this.due = at;
     if (!this.running) this.arm();
