@@ -1,19 +1,15 @@
 /**
  * A worker runs the jobs its runner delivers, fires due timers and
- * StartTimer ticks, and sweeps for work that would otherwise be lost: a
- * job committed but never handed off (a crash in between), a job whose
- * worker died mid-run, a subprocess completion that never ran. Any number
- * of workers may share one database; each claims what it does.
+ * StartTimer ticks, and sweeps for work that would otherwise be lost
+ * (sweep.ts). Any number of workers may share one database; each claims
+ * what it does.
  */
-import { ConcurrentUpdateError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Step } from '../engine/step.ts';
 import { bullmqRunner } from './bullmq.ts';
-import { countersOf, deliver, jobKey, release, type ExecuteContext } from './execute.ts';
-import { JobNode, SubprocessNode } from './nodes.ts';
-import { jobsNeedingWorker, settledSubprocessTasks, strayDueTasks } from './queries.ts';
+import { deliver, jobKey, type ExecuteContext } from './execute.ts';
 import { inProcessRunner, type JobQueue, type QueuedJob, type Runner, type WorkerLogger } from './runner.ts';
-import { settleParent } from './subprocess.ts';
+import { sweeper } from './sweep.ts';
 import { Ticker } from './ticker.ts';
 import { fireDueTimers, startTimers, tickStartTimers, timedNodes } from './timers.ts';
 
@@ -46,9 +42,6 @@ export interface Worker {
 }
 
 const consoleLogger: WorkerLogger = { info: console.info, warn: console.warn, error: console.error };
-
-/** Rows looked at per sweep query. */
-const SWEEP_BATCH = 500;
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new Error(`worker option ${name} must be a positive number, got ${value}`);
@@ -84,10 +77,6 @@ export function useQueue(engine: Engine, queue: JobQueue, options: { logger?: Wo
   });
 }
 
-function nodeNames(engine: Engine, is: (node: unknown) => boolean): string[] {
-  return engine.flows.flatMap((spec) => [...spec.nodes.values()].filter(is).map((node) => `${spec.label}.${node.name}`));
-}
-
 /** Starts a worker beside `engine` (which must have every flow whose jobs it runs). */
 export async function startWorker(engine: Engine, options: WorkerOptions = {}): Promise<Worker> {
   const log = options.logger ?? consoleLogger;
@@ -101,52 +90,8 @@ export async function startWorker(engine: Engine, options: WorkerOptions = {}): 
         : inProcessRunner();
   const ctx: ExecuteContext = { engine, leaseMs, maxStalls: options.maxStalls ?? 2, log, requeue: (jobs) => runner.add(jobs) };
 
-  const jobNodes = nodeNames(engine, (n) => n instanceof JobNode);
-  const subprocessNodes = nodeNames(engine, (n) => n instanceof SubprocessNode);
   const timed = timedNodes(engine);
   const starts = startTimers(engine);
-  const labels = engine.flows.map((f) => f.label);
-  const warned = new Set<number>();
-
-  /** Hands off every job that needs a worker, a page at a time, so a job
-   * lost behind a long backlog is found on this sweep, not after the backlog. */
-  const sweepJobs = async (now: number) => {
-    let page: Awaited<ReturnType<typeof jobsNeedingWorker>> = [];
-    do {
-      page = await jobsNeedingWorker(engine.database.db, jobNodes, now, SWEEP_BATCH, page.at(-1));
-      const jobs: QueuedJob[] = [];
-      for (const row of page) {
-        if (row.status !== 'STARTED') {
-          jobs.push({ taskId: row.id, key: jobKey(row.id, countersOf(row.data).runs), delay: 0 });
-          continue;
-        }
-        try {
-          const job = await release(ctx, row.id);
-          if (job) jobs.push(job);
-        } catch (error) {
-          if (!(error instanceof ConcurrentUpdateError)) log.error(`flowlane: taking back job task ${row.id} failed`, error);
-        }
-      }
-      await runner.add(jobs);
-    } while (page.length === SWEEP_BATCH);
-  };
-
-  const sweep = async () => {
-    const db = engine.database.db;
-    const now = engine.now();
-    await sweepJobs(now);
-    for (const id of await settledSubprocessTasks(db, subprocessNodes, SWEEP_BATCH)) {
-      await settleParent(engine, id).catch((error) => {
-        if (!(error instanceof ConcurrentUpdateError)) log.error(`flowlane: completing subprocess task ${id} failed`, error);
-      });
-    }
-    for (const stray of await strayDueTasks(db, labels, [...jobNodes, ...timed], now, SWEEP_BATCH)) {
-      if (warned.has(stray.id) || !labels.includes(stray.flowTask.slice(0, stray.flowTask.indexOf('.')))) continue;
-      warned.add(stray.id);
-      log.warn(`flowlane: task ${stray.id} (${stray.flowTask}) is due, but its flow has no such timer or job node any more; skipped`);
-    }
-  };
-
   const timerCtx = { engine, leaseMs, log };
   const timers = new Ticker(
     positive('pollInterval', options.pollInterval ?? 1_000),
@@ -156,7 +101,7 @@ export async function startWorker(engine: Engine, options: WorkerOptions = {}): 
     },
     (error) => log.error('flowlane: firing timers failed', error),
   );
-  const sweeper = new Ticker(positive('sweepInterval', options.sweepInterval ?? 10_000), sweep, (error) =>
+  const sweeps = new Ticker(positive('sweepInterval', options.sweepInterval ?? 10_000), sweeper(ctx, runner), (error) =>
     log.error('flowlane: sweeping for lost jobs failed', error),
   );
 
@@ -176,7 +121,7 @@ export async function startWorker(engine: Engine, options: WorkerOptions = {}): 
       log.error(`flowlane: job ${job.key} could not be run now; the task waits and a sweep hands it off again`, error);
     }
   }, concurrency);
-  sweeper.start();
+  sweeps.start();
   timers.start();
 
   return {
@@ -184,7 +129,7 @@ export async function startWorker(engine: Engine, options: WorkerOptions = {}): 
     async stop() {
       stopHandOff();
       stopWaking();
-      await Promise.all([timers.stop(), sweeper.stop()]);
+      await Promise.all([timers.stop(), sweeps.stop()]);
       await runner.close();
     },
   };
