@@ -8,10 +8,10 @@ import { Page } from '../page.tsx';
 import { requireFlowView } from '../visibility.ts';
 import { StartButtons } from '../ui/start-buttons.tsx';
 import { TaskTable } from '../ui/task-table.tsx';
+import { processStatusLabel } from '../ui/status.tsx';
 import { ProcessTable } from './processes.tsx';
 
 const PROCESS_STATUSES = ['NEW', 'DONE', 'CANCELED'] as const;
-const STATUS_NAMES = { NEW: 'Running', DONE: 'Done', CANCELED: 'Canceled' };
 
 export function dashboardPage(flow: FlowSpec) {
   return async (c: Context<WebEnv>) => {
@@ -30,7 +30,7 @@ export function dashboardPage(flow: FlowSpec) {
             {PROCESS_STATUSES.map((status) => (
               <li>
                 <a href={urls.processes(flow.label, new URLSearchParams({ status }))}>
-                  <strong>{board.processesByStatus[status] ?? 0}</strong> {STATUS_NAMES[status]}
+                  <strong>{board.processesByStatus[status] ?? 0}</strong> {processStatusLabel(status)}
                 </a>
               </li>
             ))}

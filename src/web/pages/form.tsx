@@ -37,7 +37,7 @@ export function FormPage({ c, title, flow, node, process, task, fields, state, s
       {item !== undefined ? (
         <section class="fl-panel" aria-label="Item">
           <h2>Item</h2>
-          <DataList data={typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : { item }} />
+          {typeof item === 'object' && item !== null ? <DataList data={item as Record<string, unknown>} /> : <p>{String(item)}</p>}
         </section>
       ) : (
         ''

@@ -7,7 +7,7 @@ import type { WebAction, WebEnv } from '../env.ts';
 import { Page } from '../page.tsx';
 import { DataList } from '../ui/data-list.tsx';
 import { taskResult, taskSummary } from '../ui/format.ts';
-import { Status, Time } from '../ui/status.tsx';
+import { ProcessStatusBadge, Status, Time } from '../ui/status.tsx';
 import { TaskActions } from '../ui/task-actions.tsx';
 
 export interface ProcessPageProps {
@@ -32,7 +32,7 @@ export function ProcessPage({ c, flow, process, tasks, actions, names, cancelabl
         <dl class="fl-data">
           <dt>Status</dt>
           <dd>
-            <Status status={process.status} />
+            <ProcessStatusBadge status={process.status} />
           </dd>
           <dt>Started</dt>
           <dd>

@@ -7,7 +7,7 @@ import type { WebEnv } from '../env.ts';
 import { processes, type ProcessFilter } from '../queries.ts';
 import { Page } from '../page.tsx';
 import { Pager, pageParam } from '../ui/pager.tsx';
-import { Status, Time } from '../ui/status.tsx';
+import { ProcessStatusBadge, Time, processStatusLabel } from '../ui/status.tsx';
 import { requireFlowView } from '../visibility.ts';
 
 const STATUSES: ProcessStatus[] = ['NEW', 'DONE', 'CANCELED'];
@@ -41,7 +41,7 @@ export function ProcessTable({ c, flow, rows }: { c: Context<any>; flow: FlowSpe
               <a href={urls.process(flow.label, process.id)}>#{process.id}</a>
             </td>
             <td>
-              <Status status={process.status} />
+              <ProcessStatusBadge status={process.status} />
             </td>
             <td>
               <Time ms={process.created} />
@@ -89,7 +89,7 @@ export function processesPage(flow: FlowSpec) {
               <option value="">Any</option>
               {STATUSES.map((s) => (
                 <option value={s} selected={s === filter.status}>
-                  {s.charAt(0) + s.slice(1).toLowerCase()}
+                  {processStatusLabel(s)}
                 </option>
               ))}
             </select>

@@ -8,7 +8,7 @@ import type { WebAction, WebEnv } from '../env.ts';
 import { Page } from '../page.tsx';
 import { DataList } from '../ui/data-list.tsx';
 import { taskResult, taskSummary } from '../ui/format.ts';
-import { Status, Time } from '../ui/status.tsx';
+import { ProcessStatusBadge, Status, Time } from '../ui/status.tsx';
 import { TaskActions } from '../ui/task-actions.tsx';
 
 export interface TaskPageProps {
@@ -37,7 +37,7 @@ export function TaskPage({ c, flow, node, process, task, actions, owner }: TaskP
             <a href={urls.process(flow.label, process.id)}>
               {flow.title} #{process.id}
             </a>{' '}
-            <Status status={process.status} />
+            <ProcessStatusBadge status={process.status} />
           </dd>
           <dt>Status</dt>
           <dd>
