@@ -12,7 +12,7 @@ import { SYSTEM_USER, type Engine } from '../../src/index.ts';
 import { bullmqRunner, useQueue, type Runner } from '../../src/jobs/index.ts';
 import { createTestDatabase, REQUIRE_SERVICES, unavailable, type DatabaseKind, type TestDatabase } from '../support/databases.ts';
 import { engineOn } from '../support/engine.ts';
-import { SendFlow, TickFlow, WaitFlow } from './fixtures/flows.ts';
+import { BatchFlow, EscalationFlow, ReminderFlow, SendFlow, TickFlow, WaitFlow } from './fixtures/flows.ts';
 import { redisUnavailable, runScript, spawnWorker, type WorkerProcess } from './spawn.ts';
 import { waitFor } from './support.ts';
 
@@ -55,7 +55,7 @@ for (const setup of SETUPS) {
       dir = mkdtempSync(join(tmpdir(), 'flowlane-workers-'));
       database = await createTestDatabase(setup.kind);
       // Migrates the database before the workers start; hands jobs off like a web server would.
-      engine = await engineOn(database.url, [SendFlow, WaitFlow, TickFlow]);
+      engine = await engineOn(database.url, [SendFlow, WaitFlow, TickFlow, EscalationFlow, ReminderFlow, BatchFlow]);
       if (setup.runner === 'bullmq') useQueue(engine, (handOff = bullmqRunner({ queue })));
       workers = await Promise.all([spawnOne(), spawnOne()]);
     }, 90_000);
@@ -145,6 +145,49 @@ for (const setup of SETUPS) {
       for (const process of processes) await finished(process.id);
       expect(lines(log, 'fired').map(([, id]) => Number(id)).sort((a, b) => a - b)).toEqual(processes.map((p) => p.id).sort((a, b) => a - b));
       for (const process of processes) expect((await engine.getTasks(process.id)).filter((t) => t.node === 'after')).toHaveLength(1);
+    });
+
+    it('OnTimeout fires once across workers, interrupting and not', async () => {
+      const log = logFile();
+      const until = Date.now() + 300;
+      const escalation = await engine.start(EscalationFlow, 'start', { data: { log, until } });
+      const reminder = await engine.start(ReminderFlow, 'start', { data: { log, until } });
+      await finished(escalation.id);
+      await waitFor('the reminder path', async () => (await engine.getTasks(reminder.id)).some((t) => t.node === 'escalated'), 20_000);
+      const states = async (id: number) => (await engine.getTasks(id)).map((t) => [t.node, t.status]);
+      expect(await states(escalation.id)).toEqual([
+        ['start', 'DONE'],
+        ['approve', 'CANCELED'],
+        ['escalate', 'DONE'],
+        ['escalated', 'DONE'],
+      ]);
+      expect(await states(reminder.id)).toEqual([
+        ['start', 'DONE'],
+        ['approve', 'NEW'],
+        ['escalate', 'DONE'],
+        ['escalated', 'DONE'],
+      ]);
+      expect(lines(log, 'escalated').map(([, id]) => Number(id))).toEqual(expect.arrayContaining([escalation.id, reminder.id]));
+      expect(lines(log, 'escalated')).toHaveLength(2);
+    });
+
+    it('NSubprocess children run their jobs in the workers; the parent completes', async () => {
+      const log = logFile();
+      const batch = await engine.start(BatchFlow, 'start', { data: { log, items: [1, 2, 3] } });
+      await finished(batch.id);
+      expect(lines(log, 'run')).toHaveLength(3);
+    });
+
+    it('timers that fell due while every worker was down fire once when workers come back', async () => {
+      await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+      const log = logFile();
+      const until = Date.now() + 100;
+      const processes = await Promise.all(Array.from({ length: 5 }, () => engine.start(WaitFlow, 'start', { data: { log, until } })));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(lines(log, 'fired')).toEqual([]);
+      workers = await Promise.all([spawnOne(), spawnOne()]);
+      for (const process of processes) await finished(process.id);
+      expect(lines(log, 'fired')).toHaveLength(5);
     });
 
     it('a StartTimer starts one process per tick with two workers', async () => {
