@@ -244,6 +244,23 @@ describe('journeys over HTTP', () => {
     expect((await demo.engine.getTask(task.id)).ownerId).toBe((await demo.user('admin')).id);
   });
 
+  it('review: a list typed one per line becomes one review task per item, each verdict stored with its item', async () => {
+    const started = await employee.postForm('/workflow/review/start', { title: 'Release', items: 'Notes\r\n\r\n Changelog \r\n' });
+    expect(started.status).toBe(303);
+    const processId = Number(/review\/(\d+)\/next/.exec(started.headers.get('location')!)![1]);
+    const reviews = (await demo.engine.getTasks(processId)).filter((t) => t.node === 'review');
+    expect(reviews.map((t) => t.data.item)).toEqual(['Notes', 'Changelog']);
+    for (const [i, task] of reviews.entries()) {
+      const url = `/workflow/review/${processId}/review/${task.id}`;
+      const form = await supervisor.get((await supervisor.postForm(`${url}/assign`)).headers.get('location')!);
+      expect(await form.text()).toContain(`Review “${task.data.item}” (Release)`);
+      const verdict = i === 0 ? 'accept' : 'reject';
+      expect((await supervisor.postForm(`${url}/execute`, { verdict, comment: '' })).status).toBe(303);
+      expect((await demo.engine.getTask(task.id)).data).toEqual({ item: task.data.item, verdict });
+    }
+    expect((await demo.engine.getProcess(processId)).status).toBe('DONE');
+  });
+
   it('the process list filters by status and text', async () => {
     const { process } = await helloWaiting('Needle in a haystack');
     const found = (await supervisor.html('/workflow/helloworld/processes?q=needle&status=NEW')).html;
