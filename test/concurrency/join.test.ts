@@ -1,20 +1,33 @@
 /**
- * (a) 50 branches of one split completed at the same moment, from two
- * processes, into one Join. With a lock (or on SQLite, whose write lock is
- * taken when the transaction begins) exactly one Join completes and one
- * next task exists. With lock.none on PostgreSQL or MariaDB the join breaks:
- * the evidence behind docs/locking.md.
+ * Many steps of one process at once, from two worker processes.
+ *
+ * (a) 50 branches of one split completed at the same moment into one Join.
+ * With a lock (or on SQLite, whose write lock is taken when the transaction
+ * begins) exactly one Join completes and one next task exists. With
+ * lock.none on PostgreSQL or MariaDB the join breaks: the evidence behind
+ * docs/locking.md.
+ *
+ * Steps never interleave: each logs "enter"/"exit" around a 15 ms pause
+ * inside its transaction; kept apart, the log is strict pairs. On SQLite
+ * that holds even with lock.none; on PostgreSQL and MariaDB lock.none lets
+ * them overlap, which shows the check can fail.
  */
-import { expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
 import type { Engine, TaskInfo } from '../../src/index.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import type { LockKind } from './support/flows.ts';
 import type { Outcome } from './support/racers.ts';
 import { redisUnavailable } from './support/redis.ts';
-import { raceFixture } from './support/setup.ts';
+import { RACERS, raceFixture } from './support/setup.ts';
 
 const BRANCHES = 50;
+const STEPS = 20;
 const noRedis = await redisUnavailable();
+const dir = mkdtempSync(join(tmpdir(), 'flowlane-interleave-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface JoinResult {
   outcomes: Outcome[];
@@ -49,7 +62,20 @@ function joinedOnce({ outcomes, tasks, count }: JoinResult): boolean {
   );
 }
 
-await describeEachDatabase('concurrency: 50 branches into one Join', (db) => {
+/** Log lines of steps that overlapped: an "enter" while another step was inside. */
+function overlaps(log: string[]): number {
+  let inside = 0;
+  let count = 0;
+  for (const line of log) {
+    if (line.startsWith('enter')) {
+      if (inside > 0) count++;
+      inside++;
+    } else inside--;
+  }
+  return count;
+}
+
+await describeEachDatabase('concurrency: many steps of one process at once', (db) => {
   const fixture = raceFixture(db);
 
   for (const kind of ['rowLock', 'rowLockNowait', 'redis'] as const) {
@@ -95,6 +121,26 @@ await describeEachDatabase('concurrency: 50 branches into one Join', (db) => {
       expect(failed.length).toBeGreaterThan(0);
       for (const o of failed) expect(o.error.name).toBe('LockError');
       expect(byNode(result.tasks, 'after')).toEqual([]);
+    });
+  }
+
+  for (const kind of ['none', 'rowLock', 'redis'] as LockKind[]) {
+    const keptApart = kind !== 'none' || db.kind === 'sqlite';
+    it.skipIf(kind === 'redis' && noRedis)(`lock.${kind}: steps ${keptApart ? 'never interleave' : 'interleave'}`, async () => {
+      const logFile = join(dir, `${db.kind}-${kind}.log`);
+      const process = await fixture.engine.start(fixture.flows[kind].JoinRace, 'start', { args: [STEPS] });
+      const branches = (await fixture.engine.getTasks(process.id)).filter((t) => t.node === 'branch');
+      await fixture.racers.race(branches.map((t) => ({ op: 'runHandle', taskId: t.id, args: [15, logFile] })));
+      const log = readFileSync(logFile, 'utf8').trim().split('\n');
+      // Both worker processes ran steps.
+      expect(new Set(log.map((line) => line.split(' ')[1])).size).toBe(RACERS);
+      if (keptApart) {
+        expect(overlaps(log)).toBe(0);
+        expect(log).toHaveLength(2 * STEPS);
+        expect((await fixture.engine.getProcess<{ count: number }>(process.id)).data.count).toBe(STEPS);
+      } else {
+        expect(overlaps(log)).toBeGreaterThan(0);
+      }
     });
   }
 });

@@ -17,9 +17,9 @@ const alice: UserJson = { id: 11, username: 'alice' };
 const bob: UserJson = { id: 12, username: 'bob' };
 const boss: UserJson = { id: 13, username: 'boss', superuser: true };
 const asUser = (u: UserJson) => ({ id: u.id, username: u.username, isSuperuser: !!u.superuser, permissions: new Set<string>(), groups: new Set<string>() });
-const ROUNDS = 5;
+const ROUNDS = 3;
 
-const LOCKS: LockKind[] = ['none', 'rowLock', 'rowLockNowait', 'redis'];
+const LOCKS: LockKind[] = ['none', 'rowLock', 'redis'];
 const failures = (outcomes: Outcome[]) => outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
 const node = (tasks: TaskInfo[], name: string) => tasks.filter((t) => t.node === name);
 

@@ -4,14 +4,13 @@
  * the engine's compare-and-set relies on holds on every dialect.
  */
 import pg from 'pg';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Flow, flow, self, openDatabase, type Activation, type OpenDatabase } from '../../src/index.ts';
 import { DEFAULT_SETTINGS, dialectOf, sqliteFileOf } from '../../src/store/connect.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { Repository } from '../../src/store/repository.ts';
-import type { Database } from '../../src/store/schema.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { engineOn } from '../support/engine.ts';
 
@@ -35,6 +34,15 @@ describe('database URLs', () => {
     await expect(openDatabase('sqlite::memory:', { poolSize: 0 })).rejects.toThrow(/poolSize/);
   });
 });
+
+/** Two human tasks side by side. */
+class Pair extends Flow {
+  start = flow.StartHandle().Next(self.split);
+  split = flow.Split().Always(self.a).Always(self.b);
+  a = flow.View().Next(self.end);
+  b = flow.View().Next(self.end);
+  end = flow.End();
+}
 
 /** One session setting, as the database reports it. */
 async function setting(database: OpenDatabase, name: string): Promise<unknown> {
@@ -107,27 +115,26 @@ await describeEachDatabase('connections', (db) => {
   });
 
   it('reads BIGINT ids and times as numbers (PostgreSQL: in its own pool only)', async () => {
-    const repo = new Repository(database.dialect);
-    const id = 5_000_000_123;
-    const created = Date.UTC(2030, 0, 1);
-    await repo.insertProcesses(database.db, [
-      { id, flow: 'big', status: 'NEW', created, finished: null, data: '{}', parent_task_id: null, artifact_type: null, artifact_id: null, seed_type: null, seed_id: null },
-    ]);
-    const row = await repo.getProcess(database.db, id);
-    expect([row!.id, row!.created]).toEqual([id, created]);
+    await sql`update flowlane_sequence set next_id = 5000000000 where name = 'id'`.execute(database.db);
+    const engine = await engineOn(db.url, [Pair], { database });
+    const process = await engine.start(Pair, 'start');
+    expect(process.id).toBeGreaterThan(2 ** 32);
+    const read = await engine.getProcess(process.id);
+    expect([read.id, read.created]).toEqual([process.id, process.created]);
+    expect(typeof (await engine.getTasks(process.id))[0]!.id).toBe('number');
     if (db.kind === 'postgres') expect(pg.types.getTypeParser(20)('7')).toBe('7');
   });
 
   it('an UPDATE that matches a row but changes nothing still counts it (the compare-and-set relies on it)', async () => {
+    const engine = await engineOn(db.url, [Pair], { database });
+    const process = await engine.start(Pair, 'start');
+    const ids = (await engine.getTasks(process.id)).filter((t) => t.status === 'NEW').map((t) => t.id);
+    expect(ids).toHaveLength(2);
     const repo = new Repository(database.dialect);
-    await repo.insertProcesses(database.db, [
-      { id: 900, flow: 'f', status: 'NEW', created: 1, finished: null, data: '{}', parent_task_id: null, artifact_type: null, artifact_id: null, seed_type: null, seed_id: null },
-    ]);
-    const task = { process_id: 900, flow_task: 'f.a', task_type: 'HUMAN', status: 'NEW' as const, created: 1, assigned: null, started: null, finished: null, scheduled: null, token: 'start', external_task_id: null, owner_id: null, owner_permission: null, data: '{}', comments: null };
-    await repo.insertTasks(database.db, [{ ...task, id: 901 }, { ...task, id: 902, comments: 'x' }]);
+    await repo.updateTasks(database.db, ids.slice(0, 1), 'NEW', { comments: 'x' });
     // MySQL reports changed rows unless the client asks for found rows (mysql2 does).
-    expect(await repo.updateTasks(database.db as Kysely<Database>, [901, 902], 'NEW', { comments: 'x' })).toBe(2);
-    expect(await repo.updateTasks(database.db, [901], 'DONE', { comments: 'y' })).toBe(0);
+    expect(await repo.updateTasks(database.db, ids, 'NEW', { comments: 'x' })).toBe(2);
+    expect(await repo.updateTasks(database.db, ids, 'DONE', { comments: 'y' })).toBe(0);
   });
 });
 

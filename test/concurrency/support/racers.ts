@@ -99,7 +99,7 @@ export class Racers {
    * outcomes come back in the order of `calls`. */
   async race(calls: Call[]): Promise<Outcome[]> {
     const id = this.nextId++;
-    const at = Date.now() + 150;
+    const at = Date.now() + 50;
     const shares = this.racers.map((_, r) => calls.filter((_, i) => i % this.racers.length === r));
     const answers = await Promise.all(this.racers.map((racer, r) => racer.send(id, at, shares[r]!)));
     return calls.map((_, i) => answers[i % this.racers.length]![Math.floor(i / this.racers.length)]!);
