@@ -77,9 +77,11 @@ export function redisLock(options: RedisLockOptions = {}): RedisLockStrategy {
     throw new LockError(`Could not lock ${name} after ${attempts} attempts: another step holds it`);
   }
 
-  /** Never throws: the step's outcome (committed or not) is what the caller must see. */
-  async function release(redis: Redis, name: string, token: string): Promise<void> {
+  /** Never throws: the step's outcome (committed or not) is what the caller must see.
+   * Asks for the client anew: an engine sharing this lock may have closed it meanwhile. */
+  async function release(name: string, token: string): Promise<void> {
     try {
+      const redis = await client();
       if ((await redis.eval(RELEASE, 1, name, token)) !== 1) {
         logger.warn(`flowlane: the lock ${name} expired while its step ran (ttl ${ttl} ms); another step may have run alongside it`);
       }
@@ -95,14 +97,13 @@ export function redisLock(options: RedisLockOptions = {}): RedisLockStrategy {
     async run(processId, step) {
       // A process being started has no id anyone else knows yet: nothing to keep apart.
       if (processId === undefined) return step({ processLock: 'none' });
-      const redis = await client();
       const name = key(processId);
       const token = randomBytes(16).toString('hex');
-      await acquire(redis, name, token);
+      await acquire(await client(), name, token);
       try {
         return await step({ processLock: 'none' });
       } finally {
-        await release(redis, name, token);
+        await release(name, token);
       }
     },
     async close() {

@@ -146,6 +146,20 @@ describe.skipIf(noRedis)('lock.redis', () => {
     await owned.run(62, async () => undefined);
   });
 
+  it('a lock shared by two engines: closing one while a step of the other runs still releases that step\'s key', async () => {
+    const warn = vi.fn();
+    const shared = make({ logger: { warn } });
+    let closed!: () => void;
+    const closedMeanwhile = new Promise<void>((resolve) => (closed = resolve));
+    const running = shared.run(70, () => closedMeanwhile);
+    await sleep(20);
+    await shared.close!();
+    closed();
+    await running;
+    expect(warn).not.toHaveBeenCalled();
+    expect(await redis.exists(shared.key(70))).toBe(0);
+  });
+
   it('in an engine step: lock, begin, work, commit, then release', async () => {
     const events: string[] = [];
     const client = new Redis(REDIS_URL);
