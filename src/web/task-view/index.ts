@@ -49,7 +49,8 @@ export function taskView(flow: FlowSpec, view: TaskHandler) {
       return view(tc);
     }
     try {
-      return await engine.withTask(taskId, { user }, async (ctx) => {
+      // The engine checks the scope again inside the step.
+      return await engine.withTask(taskId, { user, scope: { flow: flow.label, processId, node: nodeName } }, async (ctx) => {
         refuseUnseen(ctx.task, ctx.process);
         const actions = WEB_ACTIONS.filter((a) => ctx.check(a).ok);
         tc.set('flowTask', { flow, node, process: ctx.process, task: ctx.task, actions });

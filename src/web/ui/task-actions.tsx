@@ -44,7 +44,7 @@ export function TaskActions({ c, flow, task, actions }: { c: Context<any>; flow:
         <form method="post" action={url('reassign')} class="fl-inline">
           <input type="hidden" name="_csrf" value={csrf} />
           <label>
-            Reassign to <input name="username" required size={12} autocomplete="off" aria-label="Username" />
+            Reassign to <input name="username" required size={12} autocomplete="off" />
           </label>{' '}
           <button type="submit" class="fl-button-secondary">
             Reassign

@@ -70,13 +70,18 @@ export function TaskTable({ c, rows, columns, names, empty }: { c: Context<any>;
                 <td>
                   <form method="post" action={urls.action(flow.label, task, 'assign')} class="fl-inline">
                     <input type="hidden" name="_csrf" value={csrf} />
-                    <button type="submit">Assign to me</button>
+                    <button type="submit">
+                      Assign to me
+                      <span class="fl-visually-hidden">
+                        : {node.title} #{task.id}
+                      </span>
+                    </button>
                   </form>
                 </td>
               ) : has('open') ? (
                 <td>
                   <a class="fl-button" href={urls.action(flow.label, task, 'execute')}>
-                    Open
+                    Open<span class="fl-visually-hidden">: {node.title} #{task.id}</span>
                   </a>
                 </td>
               ) : (
