@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, ProcessRow, TaskRow, TaskStatus } from './schema.ts';
 import type { DialectName } from './connect.ts';
+import { QueryShapes } from './shapes.ts';
 import { ACTIVE_STATUSES, type ProcessState, type TaskState } from '../engine/model.ts';
 
 type Db = Kysely<Database>;
@@ -15,6 +16,21 @@ type Db = Kysely<Database>;
 
 /** Rows per INSERT; keeps every dialect under its bound-parameter limit. */
 const INSERT_CHUNK = 500;
+
+/** The values of `rows` laid out row by row in `columns` order; a row
+ * with other columns than the first (a writer bug) is refused. */
+function layout(rows: readonly object[], columns: readonly string[]): unknown[] {
+  const values: unknown[] = [];
+  for (const row of rows) {
+    const record = row as Record<string, unknown>;
+    if (Object.keys(record).length !== columns.length) throw new Error(`flowlane: rows of one INSERT must have the same columns (${columns.join(', ')})`);
+    for (const column of columns) {
+      if (!(column in record)) throw new Error(`flowlane: rows of one INSERT must have the same columns (${columns.join(', ')})`);
+      values.push(record[column]);
+    }
+  }
+  return values;
+}
 
 export function processFromRow<D>(row: ProcessRow): ProcessState<D> {
   return {
@@ -97,36 +113,45 @@ export type ProcessKey = { processId: number } | { taskId: number };
 export type RowLock = 'none' | 'forUpdate' | 'forUpdateNowait';
 
 export class Repository {
+  /** The statements of a step, compiled once per shape (see shapes.ts). */
+  private readonly shapes = new QueryShapes();
+
   constructor(readonly dialect: DialectName) {}
 
   /** The process of a step, read with the lock the flow's strategy asks for. */
   async loadProcess(db: Db, key: ProcessKey, lock: RowLock): Promise<ProcessRow | undefined> {
-    let query = db.selectFrom('flowlane_process').selectAll();
-    query =
-      'processId' in key
+    const byProcess = 'processId' in key;
+    const locked = lock !== 'none' && this.dialect !== 'sqlite';
+    const result = await this.shapes.run(db, `loadProcess:${byProcess ? 'process' : 'task'}:${locked ? lock : 'none'}`, [byProcess ? key.processId : key.taskId], () => {
+      let query = db.selectFrom('flowlane_process').selectAll();
+      query = byProcess
         ? query.where('id', '=', key.processId)
         : query.where('id', '=', db.selectFrom('flowlane_task').select('process_id').where('id', '=', key.taskId));
-    if (lock !== 'none' && this.dialect !== 'sqlite') {
-      query = query.forUpdate();
-      if (lock === 'forUpdateNowait') query = query.noWait();
-    }
-    return query.executeTakeFirst();
+      if (locked) {
+        query = query.forUpdate();
+        if (lock === 'forUpdateNowait') query = query.noWait();
+      }
+      return query;
+    });
+    return result.rows[0];
   }
 
   /** The active tasks of a process, plus the named tasks whatever their status. */
   async loadStepTasks(db: Db, processId: number, alsoIds: number[] = []): Promise<TaskRow[]> {
-    return db
-      .selectFrom('flowlane_task')
-      .selectAll()
-      .where('process_id', '=', processId)
-      .where((eb) =>
-        alsoIds.length
-          ? eb.or([eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]), eb('id', 'in', alsoIds)])
-          : eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]),
-      )
-      .orderBy('created')
-      .orderBy('id')
-      .execute();
+    const result = await this.shapes.run(db, `loadStepTasks:${alsoIds.length}`, [processId, ...ACTIVE_STATUSES, ...alsoIds], () =>
+      db
+        .selectFrom('flowlane_task')
+        .selectAll()
+        .where('process_id', '=', processId)
+        .where((eb) =>
+          alsoIds.length
+            ? eb.or([eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]), eb('id', 'in', alsoIds)])
+            : eb('status', 'in', ACTIVE_STATUSES as TaskStatus[]),
+        )
+        .orderBy('created')
+        .orderBy('id'),
+    );
+    return result.rows;
   }
 
   async processIdOfTask(db: Db, taskId: number): Promise<number | undefined> {
@@ -135,43 +160,54 @@ export class Repository {
   }
 
   async insertProcesses(db: Db, rows: ProcessRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await db.insertInto('flowlane_process').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-    }
+    await this.insert(db, 'flowlane_process', rows);
   }
 
   async insertTasks(db: Db, rows: TaskRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await db.insertInto('flowlane_task').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-    }
+    await this.insert(db, 'flowlane_task', rows);
   }
 
   async insertLinks(db: Db, links: Array<{ task_id: number; previous_id: number }>): Promise<void> {
-    for (let i = 0; i < links.length; i += INSERT_CHUNK) {
-      await db.insertInto('flowlane_task_previous').values(links.slice(i, i + INSERT_CHUNK)).execute();
+    await this.insert(db, 'flowlane_task_previous', links);
+  }
+
+  /** One multi-row INSERT per chunk of rows; the columns are the first row's keys, in their order. */
+  private async insert(db: Db, table: 'flowlane_process' | 'flowlane_task' | 'flowlane_task_previous', rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const key = `insert:${table}:${columns.join(',')}`;
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      await this.shapes.run(db, `${key}:${chunk.length}`, layout(chunk, columns), () => db.insertInto(table).values(chunk as never));
     }
   }
 
   /** Applies one change set to tasks that must still have `expected` status;
    * returns how many rows matched, so the caller can detect a lost race. */
   async updateTasks(db: Db, ids: number[], expected: TaskStatus, changes: Partial<TaskRow>): Promise<number> {
-    const result = await db
-      .updateTable('flowlane_task')
-      .set(changes)
-      .where(ids.length === 1 ? sql<boolean>`id = ${ids[0]}` : sql<boolean>`id in (${sql.join(ids)})`)
-      .where('status', '=', expected)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const columns = Object.keys(changes) as Array<keyof TaskRow>;
+    const parameters = [...columns.map((c) => changes[c]), ...ids, expected];
+    const result = await this.shapes.run(db, `updateTasks:${columns.join(',')}:${ids.length}`, parameters, () =>
+      db
+        .updateTable('flowlane_task')
+        .set(changes)
+        .where(ids.length === 1 ? sql<boolean>`id = ${ids[0]}` : sql<boolean>`id in (${sql.join(ids)})`)
+        .where('status', '=', expected),
+    );
+    return Number(result.numAffectedRows ?? 0);
   }
 
   async updateProcess(db: Db, id: number, expected: string, changes: Partial<ProcessRow>): Promise<number> {
-    const result = await db
-      .updateTable('flowlane_process')
-      .set(changes)
-      .where('id', '=', id)
-      .where('status', '=', expected as ProcessRow['status'])
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const columns = Object.keys(changes) as Array<keyof ProcessRow>;
+    const parameters = [...columns.map((c) => changes[c]), id, expected];
+    const result = await this.shapes.run(db, `updateProcess:${columns.join(',')}`, parameters, () =>
+      db
+        .updateTable('flowlane_process')
+        .set(changes)
+        .where('id', '=', id)
+        .where('status', '=', expected as ProcessRow['status']),
+    );
+    return Number(result.numAffectedRows ?? 0);
   }
 
   async getProcess(db: Db, id: number): Promise<ProcessRow | undefined> {

@@ -1,0 +1,42 @@
+/**
+ * Kysely builds and compiles a query object on every call; on the step's
+ * hot path that took longer than SQLite running the statement. A step's
+ * statements come in few shapes (an INSERT of n rows, an UPDATE of these
+ * columns for k ids, …), so each shape is compiled by Kysely once, per
+ * database, and its SQL text is reused with the parameters laid out here.
+ *
+ * The first compile of a shape also checks that Kysely put the parameters
+ * in the order the caller gave them, so a layout mistake fails loudly on
+ * first use instead of writing a value into the wrong column.
+ */
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** Shapes kept; keys vary with row and id counts, so bound them. */
+const MAX_SHAPES = 1000;
+
+export class QueryShapes {
+  private readonly texts = new Map<string, string>();
+
+  /**
+   * Runs the query of shape `key` with `parameters`. `build` makes the same
+   * query with Kysely; it is called only the first time the shape is seen.
+   */
+  run<R>(db: Kysely<Database>, key: string, parameters: readonly unknown[], build: () => Compilable<R>): Promise<QueryResult<R>> {
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      const compiled = build().compile();
+      if (!sameParameters(compiled.parameters, parameters)) {
+        throw new Error(`flowlane: query shape "${key}" lays out its parameters unlike Kysely: ${compiled.sql}`);
+      }
+      text = compiled.sql;
+      if (this.texts.size >= MAX_SHAPES) this.texts.delete(this.texts.keys().next().value!);
+      this.texts.set(key, text);
+    }
+    return db.executeQuery(CompiledQuery.raw(text, parameters as unknown[]) as CompiledQuery<R>);
+  }
+}
+
+function sameParameters(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
