@@ -11,6 +11,9 @@ import { DEMO_USERS } from '../../examples/demo/demo.ts';
 export const CHROMIUM = process.env.FLOWLANE_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = resolve('test-artifacts/screenshots');
 
+/** Journeys click through many pages; a loaded 2-core machine needs room. */
+export const JOURNEY_TIMEOUT = { timeout: 120_000 };
+
 /** Why the browser suites cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
   if (existsSync(CHROMIUM)) return undefined;
@@ -48,8 +51,8 @@ export async function launch(): Promise<Chromium> {
 /** A fresh browser context (its own cookies) signed in as a demo user. */
 export async function signIn(browser: Browser, origin: string, username: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: origin, viewport: { width: 1200, height: 900 } });
-  // Fail a step fast and with its own message, well inside the test's timeout.
-  context.setDefaultTimeout(5_000);
+  // A step fails with its own message, inside the test's timeout, even on a busy CI machine.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   await page.goto('/workflow');
   await page.getByLabel('Username').fill(username);

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../web/support/demo.ts';
-import { chromiumMissing, launch, messages, screenshot, signIn, type Chromium } from './browser.ts';
+import { chromiumMissing, JOURNEY_TIMEOUT, launch, messages, screenshot, signIn, type Chromium } from './browser.ts';
 
 const missing = chromiumMissing();
 
-describe.skipIf(missing)('hello world in the browser', () => {
+describe.skipIf(missing)('hello world in the browser', JOURNEY_TIMEOUT, () => {
   let demo: RunningDemo;
   let chromium: Chromium;
   let employee: Page;
@@ -14,11 +14,9 @@ describe.skipIf(missing)('hello world in the browser', () => {
 
   beforeAll(async () => {
     [demo, chromium] = await Promise.all([startDemo(), launch()]);
-    [employee, supervisor] = await Promise.all([
-      signIn(chromium.browser, demo.origin, 'employee'),
-      signIn(chromium.browser, demo.origin, 'supervisor'),
-    ]);
-  }, 60_000);
+    employee = await signIn(chromium.browser, demo.origin, 'employee');
+    supervisor = await signIn(chromium.browser, demo.origin, 'supervisor');
+  }, 120_000);
 
   afterAll(async () => {
     await chromium?.close();

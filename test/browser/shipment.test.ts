@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../web/support/demo.ts';
-import { chromiumMissing, launch, messages, screenshot, signIn, type Chromium } from './browser.ts';
+import { chromiumMissing, JOURNEY_TIMEOUT, launch, messages, screenshot, signIn, type Chromium } from './browser.ts';
 
 const missing = chromiumMissing();
 
-describe.skipIf(missing)('shipment in the browser', () => {
+describe.skipIf(missing)('shipment in the browser', JOURNEY_TIMEOUT, () => {
   let demo: RunningDemo;
   let chromium: Chromium;
   let clerk: Page;
@@ -18,12 +18,10 @@ describe.skipIf(missing)('shipment in the browser', () => {
 
   beforeAll(async () => {
     [demo, chromium] = await Promise.all([startDemo(), launch()]);
-    [clerk, warehouse, supervisor] = await Promise.all([
-      signIn(chromium.browser, demo.origin, 'clerk'),
-      signIn(chromium.browser, demo.origin, 'warehouse'),
-      signIn(chromium.browser, demo.origin, 'supervisor'),
-    ]);
-  }, 60_000);
+    clerk = await signIn(chromium.browser, demo.origin, 'clerk');
+    warehouse = await signIn(chromium.browser, demo.origin, 'warehouse');
+    supervisor = await signIn(chromium.browser, demo.origin, 'supervisor');
+  }, 120_000);
 
   afterAll(async () => {
     await chromium?.close();
