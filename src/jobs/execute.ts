@@ -15,6 +15,7 @@ import type { FlowSpec } from '../flow/build.ts';
 import type { Database } from '../store/schema.ts';
 import { JobNode } from './nodes.ts';
 import { renewLease } from './queries.ts';
+import { backgroundStep } from './background-step.ts';
 import type { QueuedJob, WorkerLogger } from './runner.ts';
 
 /** What a job handler receives. It runs outside any transaction: changes to
@@ -99,7 +100,7 @@ export async function deliver(ctx: ExecuteContext, job: QueuedJob): Promise<void
 
 async function claimJob(ctx: ExecuteContext, job: QueuedJob): Promise<Claim | undefined> {
   try {
-    return await ctx.engine.withTask(job.taskId, { mode: 'background' }, async ({ step, process, task }) => {
+    return await backgroundStep(ctx.engine, job.taskId, async ({ step, process, task }) => {
       if (task.status !== 'NEW' && task.status !== 'SCHEDULED') {
         ctx.log.info(`${describe(task)} is ${task.status}; delivery ${job.key} ignored`);
         return undefined;
@@ -169,7 +170,7 @@ function keepLease(ctx: ExecuteContext, taskId: number, first: number) {
 const holds = (task: TaskState, lease: number) => task.status === 'STARTED' && task.scheduled === lease;
 
 async function complete(ctx: ExecuteContext, activation: JobActivation, lease: number, before: Record<string, unknown>): Promise<void> {
-  await ctx.engine.withTask(activation.task.id, { mode: 'background' }, async ({ step, process, task }) => {
+  await backgroundStep(ctx.engine, activation.task.id, async ({ step, process, task }) => {
     if (!holds(task, lease)) {
       ctx.log.info(`${describe(task)} is ${task.status} (no longer held by this run); result dropped`);
       return;
@@ -185,7 +186,7 @@ async function complete(ctx: ExecuteContext, activation: JobActivation, lease: n
 
 async function fail(ctx: ExecuteContext, activation: JobActivation, lease: number, error: unknown): Promise<void> {
   const err = error instanceof Error ? error : new Error(String(error));
-  const retry = await ctx.engine.withTask(activation.task.id, { mode: 'background' }, async ({ step, task }) => {
+  const retry = await backgroundStep(ctx.engine, activation.task.id, async ({ step, task }) => {
     if (!holds(task, lease)) {
       ctx.log.info(`${describe(task)} is ${task.status} (no longer held by this run); failure dropped: ${err.message}`);
       return undefined;
@@ -217,7 +218,7 @@ async function fail(ctx: ExecuteContext, activation: JobActivation, lease: numbe
  * Returns the job to hand off, if any.
  */
 export async function release(ctx: ExecuteContext, taskId: number): Promise<QueuedJob | undefined> {
-  return ctx.engine.withTask(taskId, { mode: 'background' }, async ({ step, task }) => {
+  return backgroundStep(ctx.engine, taskId, async ({ step, task }) => {
     if (task.status !== 'STARTED' || task.scheduled === null || task.scheduled > step.now) return undefined;
     const counters = countersOf(task.data);
     const stalls = counters.runs - counters.failures;

@@ -6,7 +6,7 @@
  * then child). Canceling the parent task cancels its running children.
  */
 import type { Kysely } from 'kysely';
-import { ConcurrentUpdateError, TransitionError } from '../errors.ts';
+import { TransitionError } from '../errors.ts';
 import { canCancel, cancelTask, done, registerKind } from '../engine/kinds.ts';
 import { flowRuntimeError, type Arrival, type Step } from '../engine/step.ts';
 import { onEngineCreated, type Engine } from '../engine/engine.ts';
@@ -19,6 +19,7 @@ import type { Database } from '../store/schema.ts';
 import { processFromRow, taskFromRow } from '../store/repository.ts';
 import { NSubprocessNode, SubprocessNode } from './nodes.ts';
 import { childProcesses } from './queries.ts';
+import { backgroundStep } from './background-step.ts';
 
 function childFlow(step: Step, arrival: Arrival): FlowSpec {
   const node = arrival.node as SubprocessNode;
@@ -98,7 +99,7 @@ for (const kind of ['subprocess', 'nsubprocess']) {
  * cancels it). Does nothing while a child runs or when the task moved on.
  */
 export async function settleParent(engine: Engine, taskId: number): Promise<void> {
-  await engine.withTask(taskId, { mode: 'background' }, async ({ step, process, task }) => {
+  await backgroundStep(engine, taskId, async ({ step, process, task }) => {
     if (task.status !== 'STARTED' || process.status !== 'NEW') return;
     if (!(step.spec(process).node(task.node) instanceof SubprocessNode)) return;
     const children = await childProcesses(step.trx, task.id);
@@ -122,9 +123,8 @@ async function settleAfter(engine: Engine, step: Step): Promise<void> {
     try {
       await settleParent(engine, id);
     } catch (error) {
-      // Two children finishing at once both try; one wins. Any other failure
-      // is retried by a worker's sweep, which settles what was missed.
-      if (!(error instanceof ConcurrentUpdateError)) engine.logger.warn(`flowlane: completing subprocess task ${id} failed; a worker's sweep retries it:`, error);
+      // A worker's sweep settles what was missed.
+      engine.logger.warn(`flowlane: completing subprocess task ${id} failed; a worker's sweep retries it:`, error);
     }
   }
 }

@@ -14,6 +14,7 @@ import type { FlowSpec } from '../flow/build.ts';
 import { ViewNode } from '../flow/nodes.ts';
 import { StartTimerNode, TimerNode } from './nodes.ts';
 import { addSchedule, claimDueTimers, moveSchedule, scheduleDue } from './queries.ts';
+import { backgroundStep } from './background-step.ts';
 import type { WorkerLogger } from './runner.ts';
 
 /** Due rows claimed per query. */
@@ -59,7 +60,7 @@ export async function fireDueTimers(ctx: TimerContext, flowTasks: string[]): Pro
 const OPEN = new Set(['NEW', 'ASSIGNED', 'STARTED']);
 
 async function fire(engine: Engine, taskId: number, due: number, lease: number): Promise<void> {
-  await engine.withTask(taskId, { mode: 'background' }, async ({ step, process, task }) => {
+  await backgroundStep(engine, taskId, async ({ step, process, task }) => {
     if (task.scheduled !== lease || process.status !== 'NEW') return;
     const node = step.spec(process).node(task.node);
     if (node instanceof TimerNode && task.status === 'SCHEDULED') {
