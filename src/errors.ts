@@ -11,6 +11,11 @@ export class FlowlaneError extends Error {
   }
 }
 
+/** An argument of the wrong type or shape (an id that is not an integer, …). */
+export class InvalidArgumentError extends FlowlaneError {
+  override readonly code = 'INVALID_ARGUMENT';
+}
+
 /** A flow class is wired wrongly; raised when the flow is registered. */
 export class FlowDefinitionError extends FlowlaneError {
   override readonly code = 'FLOW_DEFINITION';

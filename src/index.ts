@@ -10,7 +10,7 @@ export type { Node, Annotation, PermissionSpec, AssignSpec } from './flow/nodes.
 export { lock, type LockStrategy, type RowLockOptions, type RedisLockOptions } from './lock/index.ts';
 export { createEngine, Engine, type EngineOptions, type StartOptions, type TaskContext, type TaskScope } from './engine/engine.ts';
 export { Activation } from './engine/activation.ts';
-export type { ProcessInfo, TaskInfo, ProcessState, TaskState, ProcessStatus, TaskStatus } from './engine/model.ts';
+export type { ProcessInfo, TaskInfo, TaskSnapshot, ProcessState, TaskState, ProcessStatus, TaskStatus } from './engine/model.ts';
 export type { TaskAction, ActionOptions, Verdict } from './engine/actions.ts';
 export type { EngineEvents, EngineEventName } from './engine/events.ts';
 export { SYSTEM_USER, hasPermission, type FlowUser } from './engine/user.ts';

@@ -9,7 +9,7 @@ import type { FlowSpec } from '../flow/build.ts';
 import { PermissionDeniedError, TransitionError } from '../errors.ts';
 import type { ProcessState, TaskState } from './model.ts';
 import { hasPermission, type FlowUser } from './user.ts';
-import type { Step } from './step.ts';
+import { parseData, refuseUnknownFields, type Step } from './step.ts';
 import { canCancel, cancelTask, done, kindOf } from './kinds.ts';
 
 export type TaskAction = 'assign' | 'unassign' | 'reassign' | 'start' | 'execute' | 'run' | 'cancel' | 'undo' | 'revive';
@@ -139,7 +139,13 @@ export async function perform(step: Step, process: ProcessState, task: TaskState
       return;
     case 'execute':
       if (task.status === 'ASSIGNED') startTask(step, task);
-      if (options.data) Object.assign(process.data, options.data);
+      // Validated before the flow goes on, so no gateway or handler ever acts
+      // on data the schema refuses. Spreading copies keys as plain data: a
+      // "__proto__" key from parsed JSON cannot change the object's prototype.
+      if (options.data) {
+        refuseUnknownFields(spec, options.data, `process ${process.id}`);
+        process.data = parseData(spec, { ...process.data, ...options.data }, `process ${process.id}`);
+      }
       if (options.taskData) task.data = { ...task.data, ...options.taskData };
       await done(step, task);
       return;

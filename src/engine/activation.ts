@@ -10,16 +10,43 @@ import type { Node } from '../flow/nodes.ts';
 import type { ProcessState, TaskState } from './model.ts';
 import type { FlowUser } from './user.ts';
 import type { Step } from './step.ts';
+import { InvalidArgumentError } from '../errors.ts';
+
+/** What flow code may change; status, ids and the rest move only through
+ * the engine's transitions, or a handler could finish another process's task. */
+const WRITABLE_PROCESS = new Set(['data', 'artifactType', 'artifactId', 'seedType', 'seedId']);
+const WRITABLE_TASK = new Set(['data', 'comments']);
+
+function guarded<T extends object>(target: T, writable: ReadonlySet<string>, what: string): T {
+  const refuse = (key: string | symbol): never => {
+    throw new InvalidArgumentError(`${what}.${String(key)} is read-only in flow code; only ${[...writable].join(', ')} may be changed`);
+  };
+  return new Proxy(target, {
+    set(object, key, value) {
+      if (typeof key !== 'string' || !writable.has(key)) refuse(key);
+      (object as Record<string, unknown>)[key as string] = value;
+      return true;
+    },
+    deleteProperty: (_object, key) => refuse(key),
+    defineProperty: (_object, key) => refuse(key),
+  });
+}
 
 export class Activation<D = any> {
+  readonly process: ProcessState<D>;
+  readonly task: TaskState;
+
   constructor(
     /** @internal the step this activation belongs to */
     readonly step: Step,
     readonly flow: FlowSpec,
-    readonly process: ProcessState<D>,
-    readonly task: TaskState,
+    process: ProcessState<D>,
+    task: TaskState,
     readonly node: Node,
-  ) {}
+  ) {
+    this.process = guarded(process, WRITABLE_PROCESS, 'activation.process');
+    this.task = guarded(task, WRITABLE_TASK, 'activation.task');
+  }
 
   get user(): FlowUser {
     return this.step.user;

@@ -15,13 +15,14 @@ import { IdAllocator } from '../store/ids.ts';
 import { noLock } from '../lock/none.ts';
 import type { LockStrategy, StepAttempt } from '../lock/strategy.ts';
 import { EventBus, type EngineEventName, type EngineEvents } from './events.ts';
-import type { ProcessInfo, TaskInfo, TaskState, ProcessState } from './model.ts';
-import { Step, type StepDeps, type StepMode } from './step.ts';
+import type { ProcessInfo, TaskInfo, TaskSnapshot, TaskState, ProcessState } from './model.ts';
+import { Step, refuseUnknownFields, type StepDeps, type StepMode } from './step.ts';
 import { SYSTEM_USER, type FlowUser } from './user.ts';
 import { done, reach } from './kinds.ts';
 import { check, mayTake, perform, undoBlockers, TASK_ACTIONS, type ActionOptions, type TaskAction, type Verdict } from './actions.ts';
 import type { Activation } from './activation.ts';
 import { cancelProcess } from './cancel-process.ts';
+import { requireId, requireUser } from './arguments.ts';
 
 export interface EngineOptions {
   /** A database URL (default `sqlite:./flowlane.db`) or an open database. */
@@ -238,6 +239,7 @@ export class Engine {
       throw new PermissionDeniedError(`${user.username} may not start ${spec.label} through "${node.name}"`);
     }
     return this.step({ spec }, { user }, async (step) => {
+      if (options.data) refuseUnknownFields(spec, options.data, 'new process');
       const process = await step.newProcess(spec, options.data ?? {});
       step.emit('process.started', { flow: spec.label, process: { ...process } });
       const human = node.kind === 'start';
@@ -257,6 +259,8 @@ export class Engine {
    * custom code use it to act on a task under the flow's lock.
    */
   async withTask<T>(taskId: number, options: { user?: FlowUser; mode?: StepMode; scope?: TaskScope }, body: (ctx: TaskContext) => Promise<T>): Promise<T> {
+    requireId(taskId, 'taskId');
+    requireUser(options.user);
     return this.step({ key: { taskId } }, options, async (step, attempt) => {
       const process = await step.load({ taskId }, attempt.processLock, [taskId]);
       const task = step.tasks.get(taskId);
@@ -272,46 +276,49 @@ export class Engine {
     });
   }
 
-  private act(taskId: number, action: TaskAction, user: FlowUser | undefined, options: ActionOptions = {}): Promise<TaskInfo> {
+  private async act(taskId: number, action: TaskAction, user: FlowUser | undefined, options: ActionOptions = {}): Promise<TaskSnapshot> {
+    if (options.to !== undefined) requireId(options.to, 'to (the new owner\'s user id)');
     return this.withTask(taskId, { user }, async (ctx) => {
       await ctx.perform(action, options);
-      return { ...ctx.task, flow: ctx.process.flow, previous: [] };
+      return { ...ctx.task, data: structuredClone(ctx.task.data), flow: ctx.process.flow };
     });
   }
 
-  assign(taskId: number, options: { user: FlowUser; to?: number }): Promise<TaskInfo> {
+  assign(taskId: number, options: { user: FlowUser; to?: number }): Promise<TaskSnapshot> {
     return this.act(taskId, 'assign', options.user, { to: options.to });
   }
-  unassign(taskId: number, options: { user: FlowUser }): Promise<TaskInfo> {
+  unassign(taskId: number, options: { user: FlowUser }): Promise<TaskSnapshot> {
     return this.act(taskId, 'unassign', options.user);
   }
-  reassign(taskId: number, options: { user: FlowUser; to: number }): Promise<TaskInfo> {
+  reassign(taskId: number, options: { user: FlowUser; to: number }): Promise<TaskSnapshot> {
     return this.act(taskId, 'reassign', options.user, { to: options.to });
   }
-  startTask(taskId: number, options: { user: FlowUser }): Promise<TaskInfo> {
+  startTask(taskId: number, options: { user: FlowUser }): Promise<TaskSnapshot> {
     return this.act(taskId, 'start', options.user);
   }
   /** Completes a human task as its owner; `data` is merged into the process data. */
-  execute(taskId: number, options: { user: FlowUser; data?: Record<string, unknown>; taskData?: Record<string, unknown> }): Promise<TaskInfo> {
+  execute(taskId: number, options: { user: FlowUser; data?: Record<string, unknown>; taskData?: Record<string, unknown> }): Promise<TaskSnapshot> {
     return this.act(taskId, 'execute', options.user, { data: options.data, taskData: options.taskData });
   }
   /** Runs a waiting Handle task from code. */
-  runHandle(taskId: number, options: { user?: FlowUser; args?: unknown[]; taskData?: Record<string, unknown> } = {}): Promise<TaskInfo> {
+  runHandle(taskId: number, options: { user?: FlowUser; args?: unknown[]; taskData?: Record<string, unknown> } = {}): Promise<TaskSnapshot> {
     return this.act(taskId, 'run', options.user, { args: options.args, taskData: options.taskData });
   }
-  cancelTask(taskId: number, options: { user?: FlowUser } = {}): Promise<TaskInfo> {
+  cancelTask(taskId: number, options: { user?: FlowUser } = {}): Promise<TaskSnapshot> {
     return this.act(taskId, 'cancel', options.user);
   }
-  undo(taskId: number, options: { user?: FlowUser } = {}): Promise<TaskInfo> {
+  undo(taskId: number, options: { user?: FlowUser } = {}): Promise<TaskSnapshot> {
     return this.act(taskId, 'undo', options.user);
   }
   /** Revives a CANCELED or ERROR task: a new task of the same node continues the flow. */
-  revive(taskId: number, options: { user?: FlowUser } = {}): Promise<TaskInfo> {
+  revive(taskId: number, options: { user?: FlowUser } = {}): Promise<TaskSnapshot> {
     return this.act(taskId, 'revive', options.user);
   }
 
   /** The actions `user` may take on a task now. */
   async available(taskId: number, user: FlowUser): Promise<TaskAction[]> {
+    requireId(taskId, 'taskId');
+    requireUser(user);
     const db = this.database.db;
     const row = await this.repo.getTask(db, taskId);
     if (!row) throw new NotFoundError(`Task ${taskId} does not exist`);
@@ -325,6 +332,8 @@ export class Engine {
 
   /** Cancels a process: all its active tasks, or none when one cannot be canceled. */
   async cancelProcess(processId: number, options: { user?: FlowUser } = {}): Promise<ProcessInfo> {
+    requireId(processId, 'processId');
+    requireUser(options.user);
     return this.step({ key: { processId } }, { user: options.user }, async (step, attempt) => {
       const process = await step.load({ processId }, attempt.processLock);
       await cancelProcess(step, process);
@@ -333,12 +342,14 @@ export class Engine {
   }
 
   async getProcess<D = Record<string, unknown>>(processId: number): Promise<ProcessInfo<D>> {
+    requireId(processId, 'processId');
     const row = await this.repo.getProcess(this.database.db, processId);
     if (!row) throw new NotFoundError(`Process ${processId} does not exist`);
     return processFromRow<D>(row);
   }
 
   async getTask(taskId: number): Promise<TaskInfo> {
+    requireId(taskId, 'taskId');
     const row = await this.repo.getTask(this.database.db, taskId);
     if (!row) throw new NotFoundError(`Task ${taskId} does not exist`);
     const links = await this.repo.linksOf(this.database.db, [taskId]);
@@ -347,6 +358,7 @@ export class Engine {
 
   /** Every task of a process in creation order, each with the tasks that led to it. */
   async getTasks(processId: number): Promise<TaskInfo[]> {
+    requireId(processId, 'processId');
     const db = this.database.db;
     const process = await this.repo.getProcess(db, processId);
     if (!process) throw new NotFoundError(`Process ${processId} does not exist`);

@@ -7,7 +7,7 @@ import type { FlowSpec } from '../flow/build.ts';
 import type { Node, IfNode, SwitchNode, SplitNode, JoinNode, FunctionNode, ViewNode, AssignSpec, PermissionSpec } from '../flow/nodes.ts';
 import { Ref } from '../flow/refs.ts';
 import { TransitionError } from '../errors.ts';
-import type { TaskState, TaskStatus } from './model.ts';
+import { isActive, type TaskState, type TaskStatus } from './model.ts';
 import { flowRuntimeError, type Arrival, type Step } from './step.ts';
 
 export interface KindBehaviour {
@@ -71,13 +71,14 @@ async function initialOwner(step: Step, arrival: Arrival, task: TaskState): Prom
 /** Human tasks wait for a person: NEW, or ASSIGNED when `.Assign` names one. */
 async function reachHuman(step: Step, arrival: Arrival): Promise<void> {
   const task = await step.createTask(arrival, { ownerPermission: ownerPermissionOf(arrival.spec, arrival.node) });
-  const owner = await initialOwner(step, arrival, task);
-  if (owner != null) {
+  await step.guard(task, async () => {
+    const owner = await initialOwner(step, arrival, task);
+    if (owner == null) return;
     task.ownerId = owner;
     task.status = 'ASSIGNED';
     task.assigned = step.now;
     step.emitTask('task.assigned', task);
-  }
+  });
 }
 
 /** Nodes that do their work at once; the work completes the task. User
@@ -173,6 +174,13 @@ registerKind('splitFirst', {
   cancelFrom: ['STARTED'],
   undoable: false,
   revivable: false,
+  // Canceling the race cancels its runners (all or none), or each would go on alone.
+  onCancel: async (step, task) => {
+    const prefix = `${task.token}/${task.id}_`;
+    step.takeQueued((a) => a.process.id === task.processId && a.token.startsWith(prefix));
+    const branches = step.activeTasks(task.processId).filter((t) => t.token.startsWith(prefix));
+    await cancelAll(step, branches, `SplitFirst task ${task.id} is canceled`);
+  },
   reach: immediate(async (step, arrival, task) => {
     task.status = 'STARTED';
     task.started = step.now;
@@ -209,10 +217,14 @@ export function canCancel(node: Node, status: TaskStatus): boolean {
 }
 
 export async function cancelTask(step: Step, task: TaskState): Promise<void> {
-  const node = step.spec(step.processes.get(task.processId)!).node(task.node);
+  // A cascade (a canceled race canceling its branches) may have got here first.
+  if (!isActive(task.status)) return;
+  const process = step.processes.get(task.processId)!;
+  const node = step.spec(process).node(task.node);
   task.status = 'CANCELED';
   task.finished = step.now;
   step.emitTask('task.canceled', task);
+  step.markCanceled(process);
   await kindOf(node).onCancel?.(step, task);
 }
 
@@ -253,12 +265,32 @@ registerKind('join', {
         { status: 'STARTED', started: step.now, data: branchToken ? { splitTaskId: branchToken.splitId } : {} },
       );
     }
+    // Branches that finished in this same step are queued behind this one:
+    // they arrive at this join now, or each would find it done and start another.
+    const siblings = step.takeQueued(
+      (a) => a.node === node && a.process.id === arrival.process.id && (parseBranchToken(a.token)?.parent ?? a.token) === token,
+    );
+    for (const sibling of siblings) {
+      const splitId = parseBranchToken(sibling.token)?.splitId;
+      if (splitId !== join.data.splitTaskId) {
+        throw flowRuntimeError(
+          arrival.spec,
+          node,
+          `received branches of two different splits (task ${join.data.splitTaskId} and task ${splitId}); a Join must close exactly one split`,
+        );
+      }
+      for (const previous of sibling.previous) step.uow.link(join.id, previous.id);
+    }
     const prefix = branchToken ? `${token}/${branchToken.splitId}_` : undefined;
     const waiting = prefix ? step.activeTasks(arrival.process.id).filter((t) => t.id !== join.id && t.token.startsWith(prefix)) : [];
     if (waiting.length) {
       if (!node.continueWhen) return;
-      const go = await arrival.spec.call(node.continueWhen, step.activation(arrival.process, join));
-      if (!go) return;
+      const condition = node.continueWhen;
+      let go = false;
+      const ok = await step.guard(join, async () => {
+        go = Boolean(await arrival.spec.call(condition, step.activation(arrival.process, join)));
+      });
+      if (!ok || !go) return;
       await cancelAll(step, waiting, `Join "${node.name}" of process ${arrival.process.id} continues early`);
     }
     await done(step, join);
@@ -301,6 +333,8 @@ export async function done(step: Step, task: TaskState, nodes?: Node[]): Promise
     const prefix = `${parsed.parent}/${parsed.splitId}_`;
     const siblings = step.activeTasks(task.processId).filter((t) => t.id !== task.id && t.token.startsWith(prefix));
     await cancelAll(step, siblings, `SplitFirst task ${split.id}: task ${task.id} finished first`);
+    // Branches queued in this step but not reached yet are never created.
+    step.takeQueued((a) => a.process.id === task.processId && a.token.startsWith(prefix));
     split.status = 'DONE';
     split.finished = step.now;
     step.emitTask('task.finished', split);

@@ -24,6 +24,8 @@ export interface ProcessState<D = Record<string, unknown>> {
   artifactId: string | null;
   seedType: string | null;
   seedId: string | null;
+  /** Bumped by every step that writes; a step whose process changed under it fails. */
+  version: number;
 }
 
 export interface TaskState {
@@ -50,6 +52,11 @@ export interface TaskState {
 export interface TaskInfo extends TaskState {
   flow: string;
   previous: number[];
+}
+
+/** A task as an action left it (what assign, execute, … return). */
+export interface TaskSnapshot extends TaskState {
+  flow: string;
 }
 
 export type ProcessInfo<D = Record<string, unknown>> = ProcessState<D>;

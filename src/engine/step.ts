@@ -52,6 +52,7 @@ export class Step {
   private readonly pending: Arrival[] = [];
   private readonly joins: Arrival[] = [];
   private readonly endsReached = new Set<number>();
+  private readonly canceledIn = new Set<number>();
   readonly now: number;
 
   constructor(
@@ -133,6 +134,7 @@ export class Step {
       artifactId: null,
       seedType: null,
       seedId: null,
+      version: 0,
     };
     this.processes.set(process.id, process);
     this.uow.addProcess(process);
@@ -182,6 +184,23 @@ export class Step {
     this.endsReached.add(process.id);
   }
 
+  /** A task of the process was canceled: it may have been the last one
+   * active after an End was reached earlier, so completion is rechecked. */
+  markCanceled(process: ProcessState): void {
+    this.canceledIn.add(process.id);
+  }
+
+  /** Removes and returns queued arrivals that match (e.g. more branches for a join). */
+  takeQueued(match: (arrival: Arrival) => boolean): Arrival[] {
+    const taken: Arrival[] = [];
+    for (const queue of [this.pending, this.joins]) {
+      for (let i = queue.length - 1; i >= 0; i--) {
+        if (match(queue[i]!)) taken.unshift(...queue.splice(i, 1));
+      }
+    }
+    return taken;
+  }
+
   /** The activate-next loop. Joins wait until nothing else is pending. */
   async run(): Promise<void> {
     for (;;) {
@@ -189,15 +208,16 @@ export class Step {
       if (!arrival) break;
       await this.deps.reach(this, arrival);
     }
-    for (const id of this.endsReached) {
+    for (const id of new Set([...this.endsReached, ...this.canceledIn])) {
       const process = this.processes.get(id)!;
-      if (process.status === 'NEW' && this.activeTasks(id).length === 0) {
-        process.status = 'DONE';
-        process.finished = this.now;
-        this.emit('process.finished', { flow: process.flow, process: { ...process } });
-      }
+      if (process.status !== 'NEW' || this.activeTasks(id).length > 0) continue;
+      if (!this.endsReached.has(id) && !(await this.deps.repo.hasFinishedEnd(this.trx, id))) continue;
+      process.status = 'DONE';
+      process.finished = this.now;
+      this.emit('process.finished', { flow: process.flow, process: { ...process } });
     }
     this.endsReached.clear();
+    this.canceledIn.clear();
   }
 
   async flush(): Promise<void> {
@@ -219,6 +239,10 @@ export class Step {
     const eventsLength = this.events.length;
     try {
       await run();
+      // Data the node wrote is checked here, so a bad write fails this node
+      // rather than the whole background step at commit.
+      const process = this.processes.get(task.processId)!;
+      process.data = parseData(this.spec(process), process.data, `process ${process.id}, written by node "${task.node}"`);
       return true;
     } catch (error) {
       for (const id of this.uow.restore(checkpoint)) this.tasks.delete(id);
@@ -239,6 +263,22 @@ export class Step {
       task: { ...task },
       error: { message: err.message, stack: err.stack },
     });
+  }
+}
+
+/**
+ * Refuses fields an object schema does not declare: zod would drop them
+ * silently, and a misspelled field would then just not be set.
+ */
+export function refuseUnknownFields(spec: FlowSpec, fields: Record<string, unknown>, where: string): void {
+  const schema = spec.schema as { shape?: Record<string, unknown>; def?: { catchall?: unknown } } | undefined;
+  if (!schema?.shape || schema.def?.catchall) return;
+  const unknown = Object.keys(fields).filter((key) => !Object.prototype.hasOwnProperty.call(schema.shape, key));
+  if (unknown.length) {
+    throw new DataValidationError(
+      `flow ${spec.label}, ${where}`,
+      unknown.map((path) => ({ path, message: `unknown field (the schema has ${Object.keys(schema.shape!).join(', ')})` })),
+    );
   }
 }
 

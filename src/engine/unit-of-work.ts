@@ -103,10 +103,6 @@ export class UnitOfWork {
       if (JSON.stringify(state.data) !== original.data) validate(state);
     }
 
-    if (this.newProcesses.size) await repo.insertProcesses(db, [...this.newProcesses.values()].map(processToRow));
-    if (this.newTasks.size) await repo.insertTasks(db, [...this.newTasks.values()].map(({ state, flow }) => taskToRow(state, flow)));
-    if (this.links.length) await repo.insertLinks(db, this.links);
-
     // Group task updates that set the same columns to the same values from the same status.
     const groups = new Map<string, { ids: number[]; expected: TaskStatus; changes: Partial<TaskRow> }>();
     for (const { state, original, flow } of this.loadedTasks.values()) {
@@ -122,25 +118,36 @@ export class UnitOfWork {
       if (group) group.ids.push(state.id);
       else groups.set(groupKey, { ids: [state.id], expected: original.status, changes });
     }
-    for (const { ids, expected, changes } of groups.values()) {
-      const updated = await repo.updateTasks(db, ids, expected, changes);
-      if (updated !== ids.length) {
-        throw new ConcurrentUpdateError(
-          `Task${ids.length > 1 ? 's' : ''} ${ids.join(', ')} changed in another step while this one ran (expected status ${expected}); nothing was saved`,
-        );
-      }
-    }
 
+    // Every loaded process of a step that writes gets its version bumped
+    // first: of two steps of one process that no lock kept apart, the later
+    // fails here, before it writes anything, instead of overwriting the other.
+    const writes = groups.size > 0 || this.newTasks.size > 0 || this.links.length > 0;
     for (const { state, original } of this.loadedProcesses.values()) {
       const row = processToRow(state);
       const changes: Partial<ProcessRow> = {};
       for (const key of ['status', 'finished', 'data', 'artifact_type', 'artifact_id', 'seed_type', 'seed_id'] as const) {
         if (!sameValue(row[key], original[key])) (changes as Record<string, unknown>)[key] = row[key];
       }
-      if (Object.keys(changes).length === 0) continue;
-      const updated = await repo.updateProcess(db, state.id, original.status, changes);
+      if (!writes && Object.keys(changes).length === 0) continue;
+      const version = Number(original.version ?? 0);
+      changes.version = version + 1;
+      const updated = await repo.updateProcess(db, state.id, version, changes);
       if (updated !== 1) {
         throw new ConcurrentUpdateError(`Process ${state.id} changed in another step while this one ran; nothing was saved`);
+      }
+      state.version = version + 1;
+    }
+
+    if (this.newProcesses.size) await repo.insertProcesses(db, [...this.newProcesses.values()].map(processToRow));
+    if (this.newTasks.size) await repo.insertTasks(db, [...this.newTasks.values()].map(({ state, flow }) => taskToRow(state, flow)));
+    if (this.links.length) await repo.insertLinks(db, this.links);
+    for (const { ids, expected, changes } of groups.values()) {
+      const updated = await repo.updateTasks(db, ids, expected, changes);
+      if (updated !== ids.length) {
+        throw new ConcurrentUpdateError(
+          `Task${ids.length > 1 ? 's' : ''} ${ids.join(', ')} changed in another step while this one ran (expected status ${expected}); nothing was saved`,
+        );
       }
     }
   }

@@ -8,12 +8,14 @@ import type { OpenDatabase, DialectName } from './connect.ts';
 import * as core from './migrations/001_core.ts';
 import * as auth from './migrations/002_auth.ts';
 import * as schedule from './migrations/003_schedule.ts';
+import * as processVersion from './migrations/004_process_version.ts';
 
 type Up = (db: any, dialect: DialectName) => Promise<void>;
 const MIGRATIONS: Array<[string, Up]> = [
   ['001_core', core.up],
   ['002_auth', auth.up],
   ['003_schedule', schedule.up],
+  ['004_process_version', processVersion.up],
 ];
 
 class CodeMigrations implements MigrationProvider {

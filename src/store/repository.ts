@@ -45,6 +45,7 @@ export function processFromRow<D>(row: ProcessRow): ProcessState<D> {
     artifactId: row.artifact_id,
     seedType: row.seed_type,
     seedId: row.seed_id,
+    version: Number(row.version ?? 0),
   };
 }
 
@@ -61,6 +62,7 @@ export function processToRow(process: ProcessState<unknown>): ProcessRow {
     artifact_id: process.artifactId,
     seed_type: process.seedType,
     seed_id: process.seedId,
+    version: process.version,
   };
 }
 
@@ -197,15 +199,12 @@ export class Repository {
     return Number(result.numAffectedRows ?? 0);
   }
 
-  async updateProcess(db: Db, id: number, expected: string, changes: Partial<ProcessRow>): Promise<number> {
+  /** Writes `changes` if the row still has `expectedVersion` (which `changes` bumps). */
+  async updateProcess(db: Db, id: number, expectedVersion: number, changes: Partial<ProcessRow>): Promise<number> {
     const columns = Object.keys(changes) as Array<keyof ProcessRow>;
-    const parameters = [...columns.map((c) => changes[c]), id, expected];
+    const parameters = [...columns.map((c) => changes[c]), id, expectedVersion];
     const result = await this.shapes.run(db, `updateProcess:${columns.join(',')}`, parameters, () =>
-      db
-        .updateTable('flowlane_process')
-        .set(changes)
-        .where('id', '=', id)
-        .where('status', '=', expected as ProcessRow['status']),
+      db.updateTable('flowlane_process').set(changes).where('id', '=', id).where('version', '=', expectedVersion),
     );
     return Number(result.numAffectedRows ?? 0);
   }
@@ -232,6 +231,19 @@ export class Repository {
       .where((eb) => eb.or([eb('task_id', 'in', taskIds), eb('previous_id', 'in', taskIds)]))
       .execute();
     return rows.map((r) => ({ task_id: Number(r.task_id), previous_id: Number(r.previous_id) }));
+  }
+
+  /** Whether an End task of the process is DONE (the process ended once). */
+  async hasFinishedEnd(db: Db, processId: number): Promise<boolean> {
+    const row = await db
+      .selectFrom('flowlane_task')
+      .select('id')
+      .where('process_id', '=', processId)
+      .where('task_type', '=', 'END')
+      .where('status', '=', 'DONE')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** The tasks a task led to, with their status. */

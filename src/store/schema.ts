@@ -29,6 +29,8 @@ export interface ProcessTable {
   artifact_id: string | null;
   seed_type: string | null;
   seed_id: string | null;
+  /** Bumped by every step that writes; see migration 004. */
+  version: number;
 }
 
 export interface TaskTable {
