@@ -46,6 +46,16 @@ export function mayTake(spec: FlowSpec, node: Node, user: FlowUser, activation?:
   return permission.groups.some((g) => user.groups.has(g));
 }
 
+/** What a user needs to take tasks of a human node, for refusal messages. */
+export function describePermission(spec: FlowSpec, node: Node): string {
+  const permission = (node as { permission?: PermissionSpec }).permission;
+  if (permission === undefined) return 'anyone may';
+  if (typeof permission === 'string') return `needs the ${permission} permission`;
+  if (typeof permission === 'function') return "the node's permission check refused";
+  if ('autoCreate' in permission) return `needs the ${spec.nodeCodename(node)} permission`;
+  return `needs membership of ${permission.groups.length > 1 ? 'one of the groups' : 'the group'} ${permission.groups.join(', ')}`;
+}
+
 const refuse = (reason: string, kind: 'status' | 'permission' = 'status'): Verdict => ({ ok: false, kind, reason });
 const OK: Verdict = { ok: true };
 
@@ -76,7 +86,7 @@ export function check(step: Step, process: ProcessState, task: TaskState, action
       }
       return mayTake(spec, node, user, step.activation(process, task)) || manager
         ? OK
-        : refuse(`${user.username} may not take tasks of "${node.name}"`, 'permission');
+        : refuse(`${user.username} may not take tasks of "${node.name}" (${describePermission(spec, node)})`, 'permission');
     case 'unassign':
       if (!human) return refuse(`a ${node.kind} task cannot be unassigned`);
       if (task.status !== 'ASSIGNED') return refuse(`${label}; only an ASSIGNED task can be unassigned`);

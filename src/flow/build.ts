@@ -8,6 +8,7 @@ import { FlowDefinitionError } from '../errors.ts';
 import { defaultLabel, type FlowClass } from './flow.ts';
 import { Node, ObsoleteNode, humanize, type Callable, type PermissionSpec } from './nodes.ts';
 import { Ref } from './refs.ts';
+import { closestName } from './suggest.ts';
 import type { LockStrategy } from '../lock/strategy.ts';
 
 export interface FlowSpec {
@@ -61,9 +62,20 @@ export function buildFlow(cls: FlowClass): FlowSpec {
   if (nodes.size === 0) throw new FlowDefinitionError(`${where}: declares no nodes`);
 
   const isMethod = (name: string) => typeof instance[name] === 'function' && !(instance[name] instanceof Node);
+  const methodNames = () => {
+    const names = new Set<string>();
+    for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor' && isMethod(key)) names.add(key);
+    }
+    return names;
+  };
+  const didYouMean = (name: string, candidates: Iterable<string>) => {
+    const close = closestName(name, candidates);
+    return close ? ` (did you mean self.${close}?)` : '';
+  };
   const checkCallable = (node: Node, what: string, value: unknown) => {
     if (value instanceof Ref && !isMethod(value.name)) {
-      const hint = nodes.has(value.name) ? ' (that is a node, not a method)' : '';
+      const hint = nodes.has(value.name) ? ' (that is a node, not a method)' : didYouMean(value.name, methodNames());
       throw new FlowDefinitionError(`${where}, node "${node.name}": ${what} refers to unknown method ${value}${hint}`);
     }
   };
@@ -76,7 +88,7 @@ export function buildFlow(cls: FlowClass): FlowSpec {
     }
     const target = nodes.get(ref.name);
     if (!target) {
-      const hint = isMethod(ref.name) ? ' (that is a method, not a node)' : '';
+      const hint = isMethod(ref.name) ? ' (that is a method, not a node)' : didYouMean(ref.name, nodes.keys());
       throw new FlowDefinitionError(`${where}, node "${node.name}": ${what} refers to unknown node ${ref}${hint}`);
     }
     return target;

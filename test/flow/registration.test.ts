@@ -57,6 +57,25 @@ describe('flow registration', () => {
     expect(definitionError(() => buildFlow(Broken))).toContain('flow Broken, node "task": handler refers to unknown method self.missing');
   });
 
+  it('suggests the closest name for a misspelled reference', () => {
+    class Typo extends Flow {
+      start = flow.StartHandle().Next(self.aprove);
+      approve = flow.Function(self.sendMesage).Next(self.end);
+      end = flow.End();
+      sendMessage() {}
+    }
+    expect(definitionError(() => buildFlow(Typo))).toBe(
+      'flow Typo, node "start": next refers to unknown node self.aprove (did you mean self.approve?)',
+    );
+    class MethodTypo extends Flow {
+      start = flow.StartHandle().Next(self.send);
+      send = flow.Function(self.sendMesage).Next(self.end);
+      end = flow.End();
+      sendMessage() {}
+    }
+    expect(definitionError(() => buildFlow(MethodTypo))).toContain('refers to unknown method self.sendMesage (did you mean self.sendMessage?)');
+  });
+
   it('says when a method is used where a node is expected, and the reverse', () => {
     class MethodAsNode extends Flow {
       start = flow.StartHandle().Next(self.helper);
