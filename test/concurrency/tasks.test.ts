@@ -53,7 +53,7 @@ await describeEachDatabase('concurrency: races on one task', (db) => {
         if (serialized(kind)) {
           expect(error).toMatchObject({ name: 'TransitionError', message: expect.stringContaining('is ASSIGNED; only a NEW task can be assigned') });
         } else {
-          // Both read NEW; the compare-and-set UPDATE (… where status = 'NEW') lets one through.
+          // Both read NEW; the compare-and-set (process version, task status) lets one through.
           expect(error?.name).toMatch(/^(ConcurrentUpdateError|TransitionError|LockError)$/);
         }
       }
