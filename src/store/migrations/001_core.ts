@@ -70,8 +70,14 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
   const taskIndex = (name: string, columns: string[], where: string) => createIndex(db, dialect, name, 'flowlane_task', columns, where);
   // Inbox (owner, working statuses) and archive (owner, DONE, newest finished first) share one index.
   await taskIndex('flowlane_task_owner', ['owner_id', 'status', 'finished'], 'owner_id is not null');
-  // Queue: unassigned human tasks by the permission that may take them.
-  await taskIndex('flowlane_task_queue', ['task_type', 'status', 'owner_permission', 'created'], "status = 'NEW' and task_type = 'HUMAN'");
+  // Queue: unassigned human tasks by the permission that may take them. It
+  // holds every column a queue page filters on and the id it sorts by, so the
+  // page and its total come from the index alone (PostgreSQL index-only scan).
+  await taskIndex(
+    'flowlane_task_queue',
+    ['task_type', 'status', 'owner_permission', 'flow_task', 'id'],
+    "status = 'NEW' and task_type = 'HUMAN' and owner_id is null",
+  );
   // Due timers, jobs and leases: only tasks with a due time.
   await taskIndex('flowlane_task_due', ['status', 'scheduled'], 'scheduled is not null');
   // Active tasks by node: dashboards, subprocess settling.
