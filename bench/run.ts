@@ -47,7 +47,7 @@ for (const part of options.parts) {
     const scale = await runScale(options, dbs, log);
     results.scale = { ...meta(), results: scale };
   } else {
-    results.http = { ...meta(), result: await runHttp(options, log) };
+    results.http = { ...meta(), result: await runHttp(options, dbs, log) };
   }
   writeResults(resultsPath, results);
   log(`${part} done in ${((performance.now() - partStarted) / 1000).toFixed(0)} s`);

@@ -9,7 +9,7 @@ import type { Database } from '../../src/store/schema.ts';
 export interface Plan {
   sql: string;
   plan: string;
-  /** The plan reads every row of flowlane_task (a sequential or full index scan). */
+  /** The plan reads the task table wholesale (see isFullTaskScan). */
   fullTaskScan: boolean;
 }
 
@@ -33,21 +33,36 @@ function taskAliases(sql: string): string[] {
   return aliases;
 }
 
-function isFullTaskScan(kind: 'sqlite' | 'postgres', sql: string, plan: string): boolean {
+/**
+ * Whether a plan reads the task table wholesale: on SQLite any SCAN of it
+ * (SEARCH is a lookup); on PostgreSQL a sequential scan, or any scan node
+ * on it that visits (returns plus filters away) a tenth of its rows or more.
+ */
+function isFullTaskScan(kind: 'sqlite' | 'postgres', sql: string, plan: string, taskRows: number): boolean {
   const aliases = taskAliases(sql);
-  for (const line of plan.split('\n')) {
-    if (kind === 'postgres') {
-      if (/Seq Scan on flowlane_task\b/.test(line)) return true;
-    } else {
-      // SQLite: "SCAN x" (optionally "USING [COVERING] INDEX") reads every entry; "SEARCH x" is a lookup.
+  const lines = plan.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (kind === 'sqlite') {
       const m = /\bSCAN (\w+)/.exec(line);
       if (m && aliases.includes(m[1]!)) return true;
+      continue;
     }
+    if (/Seq Scan on flowlane_task\b/.test(line)) return true;
+    const scan = /Scan (?:Backward )?(?:using \w+ )?on flowlane_task\b.*rows=(\d+) loops=(\d+)/.exec(line);
+    if (!scan) continue;
+    const indent = line.search(/\S/);
+    let removed = 0;
+    for (const next of lines.slice(i + 1)) {
+      if (next.search(/\S/) <= indent || next.includes('->')) break;
+      removed += Number(/Rows Removed by (?:Filter|Index Recheck): (\d+)/.exec(next)?.[1] ?? 0);
+    }
+    const visited = (Number(scan[1]) + removed) * Number(scan[2]);
+    if (visited >= taskRows / 10) return true;
   }
   return false;
 }
 
-export async function explain(kind: 'sqlite' | 'postgres', db: Kysely<Database>, recorded: Recorder['nodes']): Promise<Plan[]> {
+export async function explain(kind: 'sqlite' | 'postgres', db: Kysely<Database>, recorded: Recorder['nodes'], taskRows: number): Promise<Plan[]> {
   const executor = db.getExecutor();
   const plans: Plan[] = [];
   for (const { node, queryId } of recorded) {
@@ -58,7 +73,7 @@ export async function explain(kind: 'sqlite' | 'postgres', db: Kysely<Database>,
       kind === 'postgres'
         ? result.rows.map((r) => String(r['QUERY PLAN'])).join('\n')
         : sqlitePlanTree(result.rows as Array<{ id: number; parent: number; detail: string }>);
-    plans.push({ sql: compiled.sql, plan, fullTaskScan: isFullTaskScan(kind, compiled.sql, plan) });
+    plans.push({ sql: compiled.sql, plan, fullTaskScan: isFullTaskScan(kind, compiled.sql, plan, taskRows) });
   }
   return plans;
 }

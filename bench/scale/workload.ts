@@ -11,6 +11,7 @@ import { percentile, median } from '../stats.ts';
 import { SCALE_FLOWS, flowLabel, teamOf, FLOW_COUNT } from './flows.ts';
 import { random } from './generate.ts';
 import { Recorder, explain, type Plan } from './plans.ts';
+import { proposedArchive, proposedDashboard, proposedInbox, proposedQueue } from './proposed.ts';
 
 export interface ReadResult {
   name: string;
@@ -22,6 +23,9 @@ export interface ReadResult {
   /** Rows the first page showed (median), to show the read did real work. */
   rows: number;
   statements: number;
+  /** PostgreSQL: the server's own execution time of the read's statements
+   * (EXPLAIN ANALYZE, one sample), to tell database work from the rest. */
+  serverMs: number | null;
   plans: Plan[];
 }
 
@@ -71,10 +75,17 @@ export async function runReads(kind: 'sqlite' | 'postgres', url: string, users: 
         return tasks.length;
       },
     },
+    ...[
+      { name: 'inbox*', run: () => proposedInbox(db, flows, scaleUser(pick(users))) },
+      { name: 'queue*', run: () => proposedQueue(db, flows, scaleUser(pick(users))) },
+      { name: 'archive*', run: () => proposedArchive(db, flows, scaleUser(pick(users))) },
+      { name: 'dashboard*', run: () => proposedDashboard(db, flows[pick(FLOW_COUNT) - 1]!) },
+    ].map((read) => ({ ...read, what: `${read.name.slice(0, -1)} as proposed for src/web/queries.ts (bench/scale/proposed.ts)` })),
   ];
   // Process ids follow the generator: process k is the first id of its rows.
   const firstIds = await open.db.selectFrom('flowlane_process').select('id').orderBy('id').execute();
   const processId = async (k: number) => Number(firstIds[k - 1]!.id);
+  const taskRows = Number((await open.db.selectFrom('flowlane_task').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   try {
     for (const read of reads) for (let i = 0; i < 5; i++) await read.run(); // warm caches and JIT
     const times = new Map(reads.map((r) => [r.name, [] as number[]]));
@@ -96,6 +107,7 @@ export async function runReads(kind: 'sqlite' | 'postgres', url: string, users: 
       const statements = open.statements.counts.data - before;
       recorder.on = false;
       const t = times.get(read.name)!;
+      const plans = await explain(kind, open.db, recorder.nodes, taskRows);
       results.push({
         name: read.name,
         what: read.what,
@@ -105,7 +117,8 @@ export async function runReads(kind: 'sqlite' | 'postgres', url: string, users: 
         max: Math.max(...t),
         rows: median(rows.get(read.name)!),
         statements,
-        plans: await explain(kind, open.db, recorder.nodes),
+        serverMs: kind === 'postgres' ? plans.reduce((sum, p) => sum + Number(/Execution Time: ([\d.]+) ms/.exec(p.plan)?.[1] ?? 0), 0) : null,
+        plans,
       });
     }
     return results;
