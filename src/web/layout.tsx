@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * The page shell every Flowlane page renders into: header with the product
  * name, navigation and the signed-in user, flash messages, then the page.
@@ -39,8 +40,18 @@ export interface LayoutProps {
   homeUrl?: string;
   loginUrl?: string;
   logoutUrl?: string;
+  /** Extra elements for <head>: a page's stylesheets, meta tags. */
+  head?: Child;
   children?: Child;
 }
+
+/** A small icon inline, so browsers do not ask for /favicon.ico (a 404 on every page otherwise). */
+const FAVICON =
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#2557c9"/>' +
+      '<path d="M8 10h16M8 16h11M8 22h6" stroke="#fff" stroke-width="3.2" stroke-linecap="round"/></svg>',
+  );
 
 /** The props every page takes from the request: user, CSRF token, and the flash messages (which it consumes). */
 export function layoutProps(c: Context): Pick<LayoutProps, 'user' | 'csrf' | 'flash'> {
@@ -108,7 +119,9 @@ export function Layout(props: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{title} · Flowlane</title>
+          <link rel="icon" type="image/svg+xml" href={FAVICON} />
           <link rel="stylesheet" href={STYLESHEET_URL} />
+          {props.head}
         </head>
         <body>
           <a class="fl-skip-link" href="#main">

@@ -30,13 +30,17 @@ async function navigation(c: Context<WebEnv>): Promise<NavLink[]> {
   return links.map((link) => ({ ...link, current: link.href === path }));
 }
 
-export async function Page({ c, title, children }: { c: Context<any>; title: string; children?: Child }) {
+/** `head`: extra elements for the document's head (a page's own stylesheet, say). */
+export async function Page({ c, title, head, children }: { c: Context<any>; title: string; head?: Child; children?: Child }) {
   const web = c as Context<WebEnv>;
   const nav = await navigation(web);
   return (
-    <Layout title={title} nav={nav} homeUrl={web.var.flowlane.urls.home} {...layoutProps(web)}>
-      {/* The shell has no head slot; a stylesheet link is allowed in the body. */}
-      <link rel="stylesheet" href={WORKFLOW_STYLESHEET_URL} />
+    <Layout title={title} nav={nav} homeUrl={web.var.flowlane.urls.home} head={
+        <>
+          <link rel="stylesheet" href={WORKFLOW_STYLESHEET_URL} />
+          {head}
+        </>
+      } {...layoutProps(web)}>
       {children}
     </Layout>
   );

@@ -1,7 +1,8 @@
 /** `flowlane serve` as a user runs it: a config file, a port, a login, and a clean stop on SIGTERM. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../../src/store/connect.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -15,11 +16,10 @@ let child: ChildProcess;
 let origin: string;
 
 beforeAll(async () => {
-  // Inside the repository: tsx compiles .tsx files outside the cwd's project
-  // with React's JSX unless the file names its runtime (a pragma the auth
-  // pages do not carry yet).
-  mkdirSync(resolve('.tmp'), { recursive: true });
-  dir = mkdtempSync(join(resolve('.tmp'), 'serve-'));
+  // An application folder outside the repository: tsx compiles Flowlane's
+  // .tsx files with that folder's (here: no) JSX settings, React's by
+  // default, unless each file names its runtime.
+  dir = mkdtempSync(join(tmpdir(), 'flowlane-serve-'));
   writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
   writeFileSync(
     join(dir, 'flowlane.config.ts'),
@@ -55,6 +55,9 @@ describe('flowlane serve', () => {
   it('serves the configured flows to a signed-in user and stops on SIGTERM', async () => {
     const browser = new Browser(origin);
     expect((await browser.get('/workflow/inbox')).status).toBe(302);
+    const login = await browser.get('/accounts/login');
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('name="password"');
     expect((await browser.login('boss', 'boss-password')).status).toBe(303);
     const start = await browser.get('/workflow/helloworld/start');
     expect(start.status).toBe(200);
@@ -63,5 +66,14 @@ describe('flowlane serve', () => {
     const exited = new Promise<number | null>((done) => child.once('exit', done));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('JSX files of the package', () => {
+  it('each names its JSX runtime on the first line, so it compiles under any application’s settings', () => {
+    const tsx = (readdirSync(resolve('src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.tsx'));
+    expect(tsx.length).toBeGreaterThan(10);
+    const missing = tsx.filter((f) => readFileSync(join(resolve('src'), f), 'utf8').split('\n')[0] !== '/** @jsxRuntime automatic @jsxImportSource hono/jsx */');
+    expect(missing).toEqual([]);
   });
 });

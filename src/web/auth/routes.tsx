@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * /accounts/login and /accounts/logout, for a provider that can check a
  * password (databaseAuth). Mount at the site root, after flashMessages(),

@@ -81,9 +81,21 @@ describe('Layout', () => {
     );
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toMatch(/<link rel="icon" type="image\/svg\+xml" href="data:image\/svg\+xml,[^"]+"\/>/); // no /favicon.ico request
     expect(html).toContain('<li class="fl-message fl-message-error" role="alert">&lt;b&gt;bad&lt;/b&gt;</li>');
     expect(html).toContain('<a href="/accounts/login">Log in</a>');
     expect(html).not.toContain('Log out');
+  });
+
+  it('puts what the page gives for the head into <head>', () => {
+    const html = String(
+      <Layout title="T" user={null} csrf="t" head={<link rel="stylesheet" href="/page.css" />}>
+        <p>body</p>
+      </Layout>,
+    );
+    const head = html.slice(html.indexOf('<head>'), html.indexOf('</head>'));
+    expect(head).toContain('<link rel="stylesheet" href="/page.css"/>');
+    expect(html.indexOf('/page.css')).toBeLessThan(html.indexOf('<body>'));
   });
 });
 
