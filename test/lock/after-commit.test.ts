@@ -45,9 +45,8 @@ await describeEachDatabase('after-commit work', (db) => {
     it.skipIf(name === 'redis' && noRedis)(`lock.${name}: runs after the lock is released, and may take it again`, async () => {
       const process = await engine.start(flows[name], 'start');
       const a = (await engine.getTasks(process.id)).find((t) => t.node === 'a')!;
-      const began = Date.now();
+      // Inside the lock, running b would wait for a itself: a LockError after the lock timeout.
       await engine.runHandle(a.id);
-      expect(Date.now() - began).toBeLessThan(900);
       expect((await engine.getProcess(process.id)).status).toBe('DONE');
     });
   }
