@@ -28,6 +28,13 @@ export interface FieldSpec {
   choices?: string[];
   /** number: whole numbers only. */
   integer?: boolean;
+  /** number: the schema's bounds (an exclusive bound shows as the nearest allowed value for whole numbers, as itself otherwise). */
+  min?: number;
+  max?: number;
+  /** number: the schema's multipleOf, else 1 for whole numbers and "any". */
+  step?: number | 'any';
+  /** text: the schema's length bounds. */
+  minLength?: number;
   maxLength?: number;
 }
 
@@ -41,7 +48,35 @@ interface Meta {
   widget?: Widget;
 }
 
-type Def = { type: string; innerType?: ZodType; element?: ZodType; format?: string | null; entries?: Record<string, string> };
+type Def = {
+  type: string;
+  innerType?: ZodType;
+  element?: ZodType;
+  format?: string | null;
+  entries?: Record<string, string>;
+  checks?: Array<{ _zod: { def: { check: string; value?: number; inclusive?: boolean } } }>;
+};
+
+const INTEGER_FORMATS = new Set(['safeint', 'int32', 'uint32']);
+
+/** Bounds and step of a number schema for <input type="number">; the range of "safe integers" is no bound worth showing. */
+function numberBounds(def: Def, integer: boolean): Pick<FieldSpec, 'min' | 'max' | 'step'> {
+  const bounds: Pick<FieldSpec, 'min' | 'max' | 'step'> = { step: integer ? 1 : 'any' };
+  for (const check of def.checks ?? []) {
+    const { check: kind, value, inclusive } = check._zod.def;
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) >= Number.MAX_SAFE_INTEGER) continue;
+    if (kind === 'greater_than') {
+      const min = integer && inclusive === false ? Math.floor(value) + 1 : integer ? Math.ceil(value) : value;
+      bounds.min = bounds.min === undefined ? min : Math.max(bounds.min, min);
+    } else if (kind === 'less_than') {
+      const max = integer && inclusive === false ? Math.ceil(value) - 1 : integer ? Math.floor(value) : value;
+      bounds.max = bounds.max === undefined ? max : Math.min(bounds.max, max);
+    } else if (kind === 'multiple_of' && value > 0) {
+      bounds.step = value;
+    }
+  }
+  return bounds;
+}
 
 const defOf = (schema: ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 const metaOf = (schema: ZodType): Meta => ((schema as { meta?: () => Meta | undefined }).meta?.() ?? {}) as Meta;
@@ -59,17 +94,22 @@ function unwrap(schema: ZodType): { inner: ZodType; meta: Meta } {
   return { inner, meta };
 }
 
-function widgetOf(name: string, inner: ZodType): Pick<FieldSpec, 'widget' | 'choices' | 'integer' | 'maxLength'> {
+function widgetOf(name: string, inner: ZodType): Pick<FieldSpec, 'widget' | 'choices' | 'integer' | 'min' | 'max' | 'step' | 'minLength' | 'maxLength'> {
   const def = defOf(inner);
   switch (def.type) {
     case 'string': {
       const maxLength = (inner as { maxLength?: number | null }).maxLength ?? undefined;
+      const min = (inner as { minLength?: number | null }).minLength ?? undefined;
+      // A minimum of one is "required", which the form says on its own.
+      const minLength = min !== undefined && min > 1 ? min : undefined;
       if (def.format === 'date') return { widget: 'date' };
-      if (def.format === 'email') return { widget: 'email', maxLength };
-      return { widget: maxLength !== undefined && maxLength > LONG_TEXT ? 'textarea' : 'text', maxLength };
+      if (def.format === 'email') return { widget: 'email', minLength, maxLength };
+      return { widget: maxLength !== undefined && maxLength > LONG_TEXT ? 'textarea' : 'text', minLength, maxLength };
     }
-    case 'number':
-      return { widget: 'number', integer: def.format === 'safeint' || def.format === 'int32' || def.format === 'uint32' };
+    case 'number': {
+      const integer = INTEGER_FORMATS.has(def.format ?? '');
+      return { widget: 'number', integer, ...numberBounds(def, integer) };
+    }
     case 'boolean':
       return { widget: 'checkbox' };
     case 'enum':

@@ -18,7 +18,11 @@ function Input({ field, value, describedBy, invalid }: { field: FieldSpec; value
   switch (field.widget) {
     case 'textarea':
     case 'lines':
-      return <textarea {...common} rows={field.widget === 'lines' ? 5 : 4} maxlength={field.maxLength}>{value}</textarea>;
+      return (
+        <textarea {...common} rows={field.widget === 'lines' ? 5 : 4} minlength={field.widget === 'lines' ? undefined : field.minLength} maxlength={field.widget === 'lines' ? undefined : field.maxLength}>
+          {value}
+        </textarea>
+      );
     case 'checkbox':
       return <input {...common} type="checkbox" checked={value !== ''} required={false} />;
     case 'select':
@@ -33,9 +37,9 @@ function Input({ field, value, describedBy, invalid }: { field: FieldSpec; value
         </select>
       );
     case 'number':
-      return <input {...common} type="number" step={field.integer ? '1' : 'any'} value={value} />;
+      return <input {...common} type="number" min={field.min} max={field.max} step={String(field.step ?? (field.integer ? 1 : 'any'))} value={value} />;
     default:
-      return <input {...common} type={field.widget} value={value} maxlength={field.maxLength} />;
+      return <input {...common} type={field.widget} value={value} minlength={field.minLength} maxlength={field.maxLength} />;
   }
 }
 

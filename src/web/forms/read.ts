@@ -5,7 +5,8 @@
  * the engine would refuse when it writes the data.
  */
 import type { ZodType } from 'zod';
-import type { FieldSpec } from './fields.ts';
+import { fieldLabel, type FieldSpec } from './fields.ts';
+import { plainIssueMessage } from './messages.ts';
 
 /** What the user typed, per field, to show again beside the errors. */
 export type RawValues = Record<string, string>;
@@ -78,14 +79,15 @@ export function readForm(schema: ZodType, fields: readonly FieldSpec[], body: Bo
   }
   const merged = { ...base, ...values };
   for (const [name, value] of Object.entries(values)) if (value === undefined) delete merged[name];
-  const result = schema.safeParse(merged);
+  // Plain words for zod's issues, unless the schema's author wrote a message.
+  const result = schema.safeParse(merged, { error: plainIssueMessage });
   if (!result.success) {
     const names = new Set(fields.map((f) => f.name));
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '');
       if (errors[name]) continue; // the field's own conversion message says it better
       if (names.has(name)) (errors[name] ??= []).push(issue.message);
-      else formErrors.push(issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
+      else formErrors.push(issue.path.length ? `${[fieldLabel(schema, name), ...issue.path.slice(1)].join(' › ')}: ${issue.message}` : issue.message);
     }
   }
   if (Object.keys(errors).length || formErrors.length || !result.success) return { ok: false, state: { raw, errors, formErrors } };

@@ -8,7 +8,7 @@ import { Page } from '../page.tsx';
 import { requireFlowView } from '../visibility.ts';
 import { StartButtons } from '../ui/start-buttons.tsx';
 import { TaskTable } from '../ui/task-table.tsx';
-import { processStatusLabel } from '../ui/status.tsx';
+import { processStatusLabel, processStatusParam, TaskStatusBadge } from '../ui/status.tsx';
 import { ProcessTable } from './processes.tsx';
 
 const PROCESS_STATUSES = ['NEW', 'DONE', 'CANCELED'] as const;
@@ -29,7 +29,7 @@ export function dashboardPage(flow: FlowSpec) {
           <ul class="fl-counts">
             {PROCESS_STATUSES.map((status) => (
               <li>
-                <a href={urls.processes(flow.label, new URLSearchParams({ status }))}>
+                <a href={urls.processes(flow.label, new URLSearchParams({ status: processStatusParam(status) }))}>
                   <strong>{board.processesByStatus[status] ?? 0}</strong> {processStatusLabel(status)}
                 </a>
               </li>
@@ -53,7 +53,9 @@ export function dashboardPage(flow: FlowSpec) {
                 {board.activeTasks.map((row) => (
                   <tr>
                     <td>{flow.node(row.node).title}</td>
-                    <td>{row.status.charAt(0) + row.status.slice(1).toLowerCase()}</td>
+                    <td>
+                      <TaskStatusBadge status={row.status} kind={flow.node(row.node).kind} />
+                    </td>
                     <td>{row.count}</td>
                   </tr>
                 ))}

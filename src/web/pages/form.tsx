@@ -53,8 +53,10 @@ export function FormPage({ c, title, flow, node, process, task, fields, state, s
         ''
       )}
       <div class="fl-panel">
-        {/* No action: the form posts back to this URL. */}
-        <form method="post" class="fl-form" novalidate>
+        {/* No action: the form posts back to this URL. The browser checks the
+            inputs' limits (required, min, max, maxlength) first; the server
+            checks everything again. */}
+        <form method="post" class="fl-form">
           <input type="hidden" name="_csrf" value={c.var.csrfToken} />
           <FormFields fields={fields} state={state} />
           <div class="fl-buttons">

@@ -7,7 +7,7 @@ import type { WebAction, WebEnv } from '../env.ts';
 import { Page } from '../page.tsx';
 import { DataList } from '../ui/data-list.tsx';
 import { taskResult, taskSummary } from '../ui/format.ts';
-import { ProcessStatusBadge, Status, Time } from '../ui/status.tsx';
+import { ProcessStatusBadge, TaskStatusBadge, Time } from '../ui/status.tsx';
 import { TaskActions } from '../ui/task-actions.tsx';
 
 export interface ProcessPageProps {
@@ -90,7 +90,7 @@ export function ProcessPage({ c, flow, process, tasks, actions, names, cancelabl
                     {note ? <div class="fl-hint">{note}</div> : ''}
                   </td>
                   <td>
-                    <Status status={task.status} />
+                    <TaskStatusBadge status={task.status} kind={node.kind} />
                   </td>
                   <td>{task.ownerId === null ? '' : (names.get(task.ownerId) ?? `#${task.ownerId}`)}</td>
                   <td>

@@ -7,7 +7,7 @@ import type { WebEnv } from '../env.ts';
 import { processes, type ProcessFilter } from '../queries.ts';
 import { Page } from '../page.tsx';
 import { Pager, pageParam } from '../ui/pager.tsx';
-import { ProcessStatusBadge, Time, processStatusLabel } from '../ui/status.tsx';
+import { ProcessStatusBadge, Time, processStatusFromParam, processStatusLabel, processStatusParam } from '../ui/status.tsx';
 import { requireFlowView } from '../visibility.ts';
 
 const STATUSES: ProcessStatus[] = ['NEW', 'DONE', 'CANCELED'];
@@ -58,13 +58,12 @@ export function ProcessTable({ c, flow, rows }: { c: Context<any>; flow: FlowSpe
 }
 
 function filterOf(c: Context): ProcessFilter {
-  const status = c.req.query('status') as ProcessStatus | undefined;
   const day = (name: string) => {
     const value = c.req.query(name);
     return value && DAY.test(value) ? value : undefined;
   };
   return {
-    status: status && STATUSES.includes(status) ? status : undefined,
+    status: processStatusFromParam(c.req.query('status')),
     from: day('from'),
     to: day('to'),
     text: c.req.query('q')?.slice(0, 200) || undefined,
@@ -78,7 +77,7 @@ export function processesPage(flow: FlowSpec) {
     const filter = filterOf(c);
     const result = await processes(engine.database.db, flow, filter, pageParam(c.req.query('page')), pageSize);
     const query = new URLSearchParams(
-      Object.entries({ status: filter.status, from: filter.from, to: filter.to, q: filter.text }).filter((e): e is [string, string] => e[1] !== undefined),
+      Object.entries({ status: filter.status && processStatusParam(filter.status), from: filter.from, to: filter.to, q: filter.text }).filter((e): e is [string, string] => e[1] !== undefined),
     );
     return c.html(
       <Page c={c} title={`${flow.title}: processes`}>
@@ -88,7 +87,7 @@ export function processesPage(flow: FlowSpec) {
             <select name="status">
               <option value="">Any</option>
               {STATUSES.map((s) => (
-                <option value={s} selected={s === filter.status}>
+                <option value={processStatusParam(s)} selected={s === filter.status}>
                   {processStatusLabel(s)}
                 </option>
               ))}

@@ -8,7 +8,7 @@ import type { WebAction, WebEnv } from '../env.ts';
 import { Page } from '../page.tsx';
 import { DataList } from '../ui/data-list.tsx';
 import { taskResult, taskSummary } from '../ui/format.ts';
-import { ProcessStatusBadge, Status, Time } from '../ui/status.tsx';
+import { ProcessStatusBadge, TaskStatusBadge, Time } from '../ui/status.tsx';
 import { TaskActions } from '../ui/task-actions.tsx';
 
 export interface TaskPageProps {
@@ -41,7 +41,7 @@ export function TaskPage({ c, flow, node, process, task, actions, owner }: TaskP
           </dd>
           <dt>Status</dt>
           <dd>
-            <Status status={task.status} />
+            <TaskStatusBadge status={task.status} kind={node.kind} />
           </dd>
           <dt>Owner</dt>
           <dd>{owner ?? (task.ownerId === null ? 'Nobody yet' : `User #${task.ownerId}`)}</dd>

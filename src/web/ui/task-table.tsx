@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { WebEnv } from '../env.ts';
 import type { TaskRow } from '../queries.ts';
 import { taskResult, taskSummary } from './format.ts';
-import { Status, Time } from './status.tsx';
+import { TaskStatusBadge, Time } from './status.tsx';
 
 export type TaskColumn = 'flow' | 'owner' | 'status' | 'created' | 'finished' | 'assign' | 'open';
 
@@ -47,7 +47,7 @@ export function TaskTable({ c, rows, columns, names, empty }: { c: Context<any>;
               {has('owner') ? <td>{task.ownerId === null ? '' : (names?.get(task.ownerId) ?? `#${task.ownerId}`)}</td> : ''}
               {has('status') ? (
                 <td>
-                  <Status status={task.status} />
+                  <TaskStatusBadge status={task.status} kind={node.kind} />
                 </td>
               ) : (
                 ''

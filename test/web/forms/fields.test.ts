@@ -37,6 +37,30 @@ describe('describeFields', () => {
     expect(fields.find((f) => f.name === 'text')!.maxLength).toBe(250);
   });
 
+  it('gives number inputs the schema’s bounds and step, and text inputs its lengths', () => {
+    const Numbers = z.object({
+      packages: z.int().min(1).max(100),
+      price: z.number().positive(),
+      weight: z.number().nonnegative().lt(1000),
+      count: z.int().gt(0).lt(10),
+      half: z.number().multipleOf(0.5),
+      any: z.int(),
+      name: z.string().min(2).max(40),
+      required: z.string().min(1),
+    });
+    const byName = Object.fromEntries(describeFields(Numbers, Object.keys(Numbers.shape)).map((f) => [f.name, f]));
+    expect(byName.packages).toMatchObject({ integer: true, min: 1, max: 100, step: 1 });
+    expect(byName.price).toMatchObject({ integer: false, min: 0, step: 'any' });
+    expect(byName.price!.max).toBeUndefined();
+    expect(byName.weight).toMatchObject({ min: 0, max: 1000, step: 'any' });
+    expect(byName.count).toMatchObject({ min: 1, max: 9, step: 1 }); // exclusive bounds of whole numbers: the nearest allowed
+    expect(byName.half).toMatchObject({ step: 0.5 });
+    expect(byName.any).toMatchObject({ step: 1 });
+    expect(byName.any!.min).toBeUndefined(); // not the safe-integer range
+    expect(byName.name).toMatchObject({ minLength: 2, maxLength: 40 });
+    expect(byName.required!.minLength).toBeUndefined();
+  });
+
   it('takes labels and hints from meta, else humanizes the name', () => {
     const [weight, pickup] = describeFields(Schema, ['weight', 'pickup']);
     expect(weight).toMatchObject({ label: 'Weight (kg)', hint: 'Gross' });

@@ -40,9 +40,53 @@ describe('readForm', () => {
 
   it('puts errors of fields not on the form, and of the whole record, above the form', () => {
     const missing = readForm(Schema, fields, { text: 'hello' }, {});
-    expect(!missing.ok && missing.state.formErrors[0]).toMatch(/^other: /);
+    expect(!missing.ok && missing.state.formErrors).toEqual(['Other: This field is required.']);
     const refined = readForm(Schema, fields, { text: 'forbidden' }, base);
     expect(!refined.ok && refined.state.formErrors).toEqual(['That text is forbidden']);
+  });
+});
+
+describe('messages', () => {
+  const Shipment = z.object({
+    packages: z.int().min(1).max(100),
+    price: z.number().positive(),
+    weight: z.number().max(1000),
+    text: z.string().max(250),
+    name: z.string().min(3),
+    custom: z.string().min(3, 'Names have three letters or more').optional(),
+    pickup: z.iso.date(),
+    email: z.email(),
+    carrier: z.enum(['post', 'dhl']),
+  });
+  const all = describeFields(Shipment, Object.keys(Shipment.shape), ['custom']);
+  const errorsOf = (body: Record<string, string>) => {
+    const result = readForm(Shipment, all, body);
+    return result.ok ? {} : result.state.errors;
+  };
+  const valid = { packages: '2', price: '1', weight: '1', text: 'x', name: 'Ann', pickup: '2030-01-02', email: 'a@example.com', carrier: 'post' };
+
+  it('are plain words, not zod’s', () => {
+    const errors = errorsOf({ packages: '2.5', price: '0', weight: '1001', text: 'x'.repeat(251), name: 'Al', pickup: '2030-13-45', email: 'nope', carrier: 'ufo' });
+    expect(errors).toEqual({
+      packages: ['Enter a whole number.'],
+      price: ['Must be more than 0.'],
+      weight: ['Must be at most 1000.'],
+      text: ['At most 250 characters.'],
+      name: ['At least 3 characters.'],
+      pickup: ['Enter a date.'],
+      email: ['Enter an email address.'],
+      carrier: ['Choose one of: post, dhl.'],
+    });
+    expect(errorsOf({ ...valid, packages: '0' }).packages).toEqual(['Must be at least 1.']);
+    expect(errorsOf({ ...valid, packages: '101' }).packages).toEqual(['Must be at most 100.']);
+  });
+
+  it('keep the messages the schema’s author wrote', () => {
+    expect(errorsOf({ ...valid, custom: 'Al' }).custom).toEqual(['Names have three letters or more']);
+  });
+
+  it('a valid form has none', () => {
+    expect(readForm(Shipment, all, valid).ok).toBe(true);
   });
 });
 
