@@ -4,8 +4,7 @@
  * the differences that matter to the engine are listed in `DialectName`
  * checks in the store, nowhere else.
  */
-import { Kysely, SqliteDialect, PostgresDialect, MysqlDialect, CompiledQuery, type Dialect, type DatabaseConnection } from 'kysely';
-import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, PostgresDialect, MysqlDialect, CompiledQuery, type Dialect, type DatabaseConnection, type QueryResult } from 'kysely';
 import type { Database } from './schema.ts';
 import { StatementCounter, countingDialect } from './statements.ts';
 import { withStatementCache } from './sqlite-statements.ts';
@@ -26,9 +25,8 @@ export interface DatabaseSettings {
    * whole seconds). Default 5 000. A wait that runs out is a lock conflict:
    * `lock.rowLock` retries it, then throws LockError. */
   lockTimeoutMs?: number;
-  /** How long SQLite waits for another writer, in ms. Default 5 000. A step
-   * waits without blocking the event loop; other statements (outside a
-   * step's transaction) wait synchronously. */
+  /** How long SQLite waits for another writer, in ms. Default 5 000. The
+   * wait does not block the event loop. */
   sqliteBusyTimeoutMs?: number;
   /** SQLite `synchronous` pragma. Default NORMAL (safe with WAL). */
   sqliteSynchronous?: 'OFF' | 'NORMAL' | 'FULL';
@@ -72,40 +70,60 @@ export function sqliteFileOf(url: string): string {
 }
 
 /**
- * SQLite writers take the write lock when their transaction begins, so two
- * processes on one file never interleave a step or deadlock on upgrade.
- * The wait for that lock happens here, off the event loop: better-sqlite3's
- * own busy handler sleeps synchronously, which would freeze every request of
- * the process meanwhile, and deadlock two connections of one process.
+ * Waits for a busy SQLite file off the event loop: a statement refused
+ * with SQLITE_BUSY is retried after a short jittered pause until the busy
+ * timeout. better-sqlite3's own busy handler sleeps synchronously, which
+ * would freeze every request of the process meanwhile, and deadlock two
+ * connections of one process. A refused statement changed nothing, and a
+ * transaction survives a refused COMMIT, so retrying is safe.
  */
-function immediateTransactions(inner: Dialect, database: BetterSqlite3.Database, busyTimeoutMs: number): Dialect {
+class PatientConnection implements DatabaseConnection {
+  constructor(
+    private readonly inner: DatabaseConnection,
+    private readonly busyTimeoutMs: number,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.inner.executeQuery<R>(query);
+      } catch (error) {
+        const code = String((error as { code?: unknown }).code);
+        if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      }
+      await sleep(Math.min(Math.random() * Math.min(50, 2 ** attempt), Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+/**
+ * SQLite writers take the write lock when their transaction begins, so two
+ * processes on one file never interleave a step or deadlock on upgrade; the
+ * wait for it is the patient connection's.
+ */
+function sqliteWriterDialect(inner: Dialect, busyTimeoutMs: number): Dialect {
   const begin = CompiledQuery.raw('begin immediate');
-  // Prepared once: `database.pragma()` would compile them on every step.
-  const noWait = database.prepare('pragma busy_timeout = 0');
-  const wait = database.prepare(`pragma busy_timeout = ${Number(busyTimeoutMs)}`);
   return {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
     createIntrospector: (db) => inner.createIntrospector(db),
     createDriver: () => {
       const driver = inner.createDriver();
+      const acquire = driver.acquireConnection.bind(driver);
+      const patient = new WeakMap<DatabaseConnection, PatientConnection>();
+      driver.acquireConnection = async () => {
+        const conn = await acquire();
+        let wrapper = patient.get(conn);
+        if (!wrapper) patient.set(conn, (wrapper = new PatientConnection(conn, busyTimeoutMs)));
+        return wrapper;
+      };
       driver.beginTransaction = async (conn: DatabaseConnection) => {
-        const deadline = Date.now() + busyTimeoutMs;
-        for (let attempt = 0; ; attempt++) {
-          // better-sqlite3 runs the statement synchronously: nothing else uses
-          // the connection between the two pragmas.
-          noWait.run();
-          try {
-            await conn.executeQuery(begin);
-            return;
-          } catch (error) {
-            const code = String((error as { code?: unknown }).code);
-            if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
-          } finally {
-            wait.run();
-          }
-          await sleep(Math.min(Math.random() * Math.min(50, 2 ** attempt), Math.max(0, deadline - Date.now())));
-        }
+        await conn.executeQuery(begin);
       };
       return driver;
     },
@@ -115,12 +133,14 @@ function immediateTransactions(inner: Dialect, database: BetterSqlite3.Database,
 async function sqliteDialect(url: string, settings: Required<DatabaseSettings>): Promise<Dialect> {
   const { default: SQLite } = await import('better-sqlite3');
   const file = sqliteFileOf(url);
-  // Statements outside a step's transaction still wait synchronously, up to the same timeout.
+  // The pragmas below may wait for another writer synchronously, once, at open.
   const database = new SQLite(file, { timeout: settings.sqliteBusyTimeoutMs });
   if (file !== ':memory:') database.pragma(`journal_mode = ${settings.sqliteJournalMode}`);
   database.pragma(`synchronous = ${settings.sqliteSynchronous}`);
   database.pragma('foreign_keys = ON');
-  return immediateTransactions(new SqliteDialect({ database: withStatementCache(database) }), database, settings.sqliteBusyTimeoutMs);
+  // From here on SQLite answers "busy" at once and the wait is asynchronous (PatientConnection).
+  database.pragma('busy_timeout = 0');
+  return sqliteWriterDialect(new SqliteDialect({ database: withStatementCache(database) }), settings.sqliteBusyTimeoutMs);
 }
 
 async function postgresDialect(url: string, settings: Required<DatabaseSettings>, poolSize: number): Promise<Dialect> {
