@@ -105,13 +105,19 @@ async function claimJob(ctx: ExecuteContext, job: QueuedJob): Promise<Claim | un
         ctx.log.info(`${describe(task)} is ${task.status}; delivery ${job.key} ignored`);
         return undefined;
       }
+      const counters = countersOf(task.data);
+      // A copy handed off before an earlier run (a sweep racing a retry's
+      // hand-off) must not start the next run before its backoff is over.
+      if (job.key !== jobKey(task.id, counters.runs)) {
+        ctx.log.info(`${describe(task)} has run ${counters.runs} time(s) since delivery ${job.key} was handed off; ignored`);
+        return undefined;
+      }
       const flow = step.spec(process);
       const node = flow.node(task.node);
       if (!(node instanceof JobNode)) {
         ctx.log.warn(`${describe(task)}: flow ${flow.label} has no Job node "${task.node}" any more; not run`);
         return undefined;
       }
-      const counters = countersOf(task.data);
       task.status = 'STARTED';
       task.started = step.now;
       task.scheduled = step.now + ctx.leaseMs;

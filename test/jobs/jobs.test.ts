@@ -70,7 +70,21 @@ class RollbackFlow extends Flow {
   end = flow.End();
 }
 
-const FLOWS = [SendFlow, BesideFlow, ThenFailsFlow, RollbackFlow];
+/** Resolves the handlers of ParallelFlow together, so their steps race. */
+let releaseParallel: () => void = () => undefined;
+let parallel = new Promise<void>((resolve) => (releaseParallel = resolve));
+
+/** Two jobs of one process finishing at once, then a Join. */
+class ParallelFlow extends Flow {
+  start = flow.StartHandle().Next(self.split);
+  split = flow.Split().Always(self.a).Always(self.b);
+  a = flow.Job(() => parallel).Next(self.join);
+  b = flow.Job(() => parallel).Next(self.join);
+  join = flow.Join().Next(self.end);
+  end = flow.End();
+}
+
+const FLOWS = [SendFlow, BesideFlow, ThenFailsFlow, RollbackFlow, ParallelFlow];
 const node = (tasks: TaskInfo[], name: string) => tasks.filter((t) => t.node === name);
 
 /** Records every hand-off before passing it on. */
@@ -90,7 +104,7 @@ function spying(inner: Runner, seen: (jobs: readonly QueuedJob[]) => Promise<voi
 }
 
 await describeEachDatabase('jobs', (db) => {
-  const h = harness(() => db.url, FLOWS);
+  const h = harness(db, FLOWS);
   const runsOf = (id: number) => runs.get(`${db.url} ${id}`) ?? [];
 
   async function finished(engine: Engine, processId: number) {
@@ -197,9 +211,11 @@ await describeEachDatabase('jobs', (db) => {
     const producer = await h.engine();
     const process = await producer.start(SendFlow, 'start');
     const [send] = node(await producer.getTasks(process.id), 'send');
-    const runner = inProcessRunner();
-    await runner.add([1, 2, 3].map((n) => ({ taskId: send!.id, key: `dup-${n}`, delay: 0 })));
-    await h.worker(await h.engine(), { runner, concurrency: 3 });
+    // Two workers, each holding a copy of the job (as a redelivery or a second sweep would).
+    const runners = [inProcessRunner(), inProcessRunner()];
+    for (const runner of runners) await runner.add([{ taskId: send!.id, key: `${send!.id}-0`, delay: 0 }]);
+    const engines = await h.engines(2);
+    await Promise.all(runners.map((runner, i) => h.worker(engines[i]!, { runner })));
     const tasks = await finished(producer, process.id);
     await sleep(50);
     expect(runsOf(process.id)).toHaveLength(1);
@@ -218,6 +234,26 @@ await describeEachDatabase('jobs', (db) => {
     await waitFor('the delivery to be ignored', () => h.logger.lines.find((l) => l.includes(`delivery ${send!.id}-0 ignored`)));
     expect(h.logger.lines.join('\n')).toContain(`job task ${send!.id} (send) is CANCELED`);
     expect(runsOf(process.id)).toEqual([]);
+  });
+
+  it('ignores a stale copy of a job handed off before its last run, so a retry keeps its backoff', async () => {
+    const producer = await h.engine();
+    const process = await producer.start(SendFlow, 'start', { data: { fail: 1 } });
+    const [send] = node(await producer.getTasks(process.id), 'send');
+    const runner = inProcessRunner();
+    const engines = await h.engines(2);
+    await h.worker(engines[0]!, { runner, sweepInterval: 60_000 });
+    await h.worker(engines[1]!);
+    const waiting = await waitFor('the retry to be scheduled', async () => {
+      const task = await producer.getTask(send!.id);
+      return task.status === 'SCHEDULED' ? task : undefined;
+    });
+    await runner.add([{ taskId: send!.id, key: `${send!.id}-0`, delay: 0 }]);
+    await waitFor('the stale copy to be ignored', () => h.logger.lines.find((l) => l.includes(`delivery ${send!.id}-0`) && l.includes('ignored')));
+    await finished(producer, process.id);
+    const [first, second] = runsOf(process.id);
+    expect(second!.at).toBeGreaterThanOrEqual(waiting.scheduled! - 2);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(60);
   });
 
   it('finds a job committed but never handed off, at start and on later sweeps', async () => {
@@ -256,6 +292,24 @@ await describeEachDatabase('jobs', (db) => {
     });
     expect((gaveUp.data.error as { message: string }).message).toContain('stopped 3 times');
     expect(runsOf(often.process.id)).toEqual([]);
+  });
+
+  it('completes two jobs of one process that finish at once, the later step retried: the join runs once', async () => {
+    const engine = await h.engine();
+    await h.worker(engine, { concurrency: 2 });
+    const process = await engine.start(ParallelFlow, 'start');
+    await waitFor('both jobs to run', async () => (await engine.getTasks(process.id)).filter((t) => t.status === 'STARTED').length === 2);
+    releaseParallel();
+    const tasks = await finished(engine, process.id);
+    parallel = new Promise<void>((resolve) => (releaseParallel = resolve));
+    expect(tasks.map((t) => [t.node, t.status])).toEqual([
+      ['start', 'DONE'],
+      ['split', 'DONE'],
+      ['a', 'DONE'],
+      ['b', 'DONE'],
+      ['join', 'DONE'],
+      ['end', 'DONE'],
+    ]);
   });
 
   it('ends in ERROR at a failing next node, the job itself DONE', async () => {

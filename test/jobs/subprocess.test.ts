@@ -58,7 +58,7 @@ const FLOWS = [ShipFlow, OrderFlow, BulkOrderFlow, ReviewFlow, ReviewedOrderFlow
 const reviewer = user('rita');
 
 await describeEachDatabase('subprocesses', (db) => {
-  const h = harness(() => db.url, FLOWS);
+  const h = harness(db, FLOWS);
 
   async function children(engine: Engine, parentProcessId: number) {
     const [task] = (await engine.getTasks(parentProcessId)).filter((t) => t.node === 'ship' || t.node === 'review');

@@ -44,7 +44,8 @@ export function recordingLogger(): RecordingLogger {
  * Engines and workers for one test, stopped and closed after it (workers
  * first). Workers poll and sweep often and log into `logger`.
  */
-export function harness(url: () => string, flows: EngineOptions['flows']) {
+export function harness(db: { kind: string; readonly url: string }, flows: EngineOptions['flows']) {
+  const url = () => db.url;
   const open: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const close of open.splice(0).reverse()) await close();
@@ -59,6 +60,19 @@ export function harness(url: () => string, flows: EngineOptions['flows']) {
       const engine = await engineOn(url(), flows, options);
       open.push(() => engine.close());
       return engine;
+    },
+    /**
+     * Engines that run steps at the same time, as separate processes would.
+     * On SQLite they are one engine: better-sqlite3 waits for the write lock
+     * synchronously, so a second connection in the same process would block
+     * the thread the first needs to commit (separate processes are tested
+     * in processes.test.ts).
+     */
+    async engines(count: number, options: Partial<EngineOptions> = {}): Promise<Engine[]> {
+      const first = await this.engine(options);
+      const rest = [];
+      for (let i = 1; i < count; i++) rest.push(db.kind === 'sqlite' ? first : await this.engine(options));
+      return [first, ...rest];
     },
     async worker(engine: Engine, options: WorkerOptions = {}): Promise<Worker> {
       const worker = await startWorker(engine, { pollInterval: 20, sweepInterval: 100, logger, ...options });

@@ -71,7 +71,7 @@ const FLOWS = [WaitFlow, UntilFlow, EscalationFlow, ReminderFlow];
 const node = (tasks: TaskInfo[], name: string) => tasks.filter((t) => t.node === name);
 
 await describeEachDatabase('timers', (db) => {
-  const h = harness(() => db.url, FLOWS);
+  const h = harness(db, FLOWS);
   const firings = (engine: Engine, processId: number) => fired.get(`${engine.database.dialect} ${processId}`) ?? 0;
   const finished = async (engine: Engine, processId: number) => {
     await waitFor(`process ${processId} to finish`, async () => (await engine.getProcess(processId)).status === 'DONE');
@@ -110,7 +110,7 @@ await describeEachDatabase('timers', (db) => {
 
   it('fires each timer once with two workers', async () => {
     const clock = manualClock();
-    const engines = [await h.engine({ now: clock.now }), await h.engine({ now: clock.now })];
+    const engines = await h.engines(2, { now: clock.now });
     for (const engine of engines) await h.worker(engine);
     const processes = await Promise.all(Array.from({ length: 12 }, () => engines[0]!.start(WaitFlow, 'start')));
     clock.advance(HOUR);
@@ -213,11 +213,11 @@ await describeEachDatabase('timers', (db) => {
 });
 
 await describeEachDatabase('start timers', (db) => {
-  const h = harness(() => db.url, [TickFlow]);
+  const h = harness(db, [TickFlow]);
 
   it('starts one process per tick however many workers run, and one after a long downtime', async () => {
     const clock = manualClock();
-    const engines = [await h.engine({ now: clock.now }), await h.engine({ now: clock.now })];
+    const engines = await h.engines(2, { now: clock.now });
     const workers = [await h.worker(engines[0]!), await h.worker(engines[1]!)];
     const ticks = async () => {
       const rows = await engines[0]!.database.db.selectFrom('flowlane_process').select('data').where('flow', '=', 'tick').execute();
