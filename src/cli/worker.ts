@@ -1,7 +1,8 @@
 /**
  * `flowlane worker`: one worker process (jobs, timers, lost-work sweeps).
  * Run any number against one database; with `--runner bullmq` they share
- * the jobs through Redis. SIGTERM or SIGINT stops it after running jobs finish.
+ * the jobs through Redis. SIGTERM or SIGINT stops it after running jobs
+ * finish; a second signal exits at once (their tasks are taken over later).
  */
 import { parseArgs } from 'node:util';
 import type { Command } from './main.ts';
@@ -64,6 +65,10 @@ export const command: Command = {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
     });
+    process.stdout.write(`flowlane worker ${process.pid}: stopping after running jobs finish (signal again to exit now)\n`);
+    const now = () => process.exit(1);
+    process.once('SIGTERM', now);
+    process.once('SIGINT', now);
     await worker.stop();
     await engine.close();
     return 0;
