@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test-artifacts/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'data/', 'test-artifacts/', 'bench/results/', '.tmp/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
