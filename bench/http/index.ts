@@ -33,7 +33,8 @@ function startServer(input: ServerInput): Promise<{ info: ServerInfo; stop: () =
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('BENCH-SERVER '));
+      // Only a whole line: the info can arrive in several chunks.
+      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('BENCH-SERVER '));
       if (!line) return;
       const info = JSON.parse(line.slice('BENCH-SERVER '.length)) as ServerInfo;
       resolve({
@@ -45,7 +46,7 @@ function startServer(input: ServerInput): Promise<{ info: ServerInfo; stop: () =
           }),
       });
     });
-    child.once('exit', (code) => reject(new Error(`the bench web server exited with ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`the bench web server exited with ${code}: ${out.slice(0, 2000)}`)));
   });
 }
 
@@ -80,29 +81,54 @@ export async function runHttp(options: BenchOptions, dbs: DbKind[], log: (line: 
   const seconds = options.httpSeconds;
   const runs: Array<{ db: DbKind; routes: HttpRoute[] }> = [];
   for (const db of dbs) {
-    const pool = options.quick ? 2_000 : 6_000;
-    const { info, stop } = await startServer({ db, pool });
+    const input: ServerInput = { db, users: 100, tasksPerUser: options.quick ? 20 : 50 };
+    const { info, stop } = await startServer(input);
     try {
-      const headers = { cookie: info.cookie };
-      const form = (fields: Record<string, string>) => new URLSearchParams({ ...fields, _csrf: info.csrf }).toString();
-      const post = { method: 'POST' as const, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } };
+      const form = (user: number, fields: Record<string, string>) => new URLSearchParams({ ...fields, _csrf: info.users[user]!.csrf }).toString();
+      const formType = { 'content-type': 'application/x-www-form-urlencoded' };
+      // Requests rotate over the users, each with its own session.
+      let n = 0;
+      const asNextUser = (request: autocannon.Request, body?: (user: number) => string): autocannon.Request => {
+        const user = n++ % info.users.length;
+        return { ...request, headers: { ...request.headers, cookie: info.users[user]!.cookie }, ...(body ? { body: body(user) } : {}) };
+      };
       let next = 0;
       const loads: Load[] = [
-        { name: 'inbox', what: `GET ${info.inboxPath} (the page, ${pool} tasks in the inbox at first)`, expect: 200, options: { url: info.origin + info.inboxPath, headers, duration: seconds } },
+        {
+          name: 'inbox',
+          what: `GET ${info.inboxPath} (${input.tasksPerUser} tasks in each of ${input.users} users' inboxes at first)`,
+          expect: 200,
+          options: { url: info.origin + info.inboxPath, duration: seconds, requests: [{ setupRequest: (r) => asNextUser(r) }] },
+        },
         {
           name: 'start',
           what: `POST ${info.startPath} (create a process from the form; 303)`,
           expect: 303,
-          options: { url: info.origin + info.startPath, ...post, body: form({ text: 'Hello from autocannon' }), duration: seconds },
+          options: {
+            url: info.origin + info.startPath,
+            method: 'POST',
+            headers: formType,
+            duration: seconds,
+            requests: [{ setupRequest: (r) => asNextUser(r, (user) => form(user, { text: 'Hello from autocannon' })) }],
+          },
         },
         {
           name: 'execute',
-          what: 'POST …/approve/<task>/execute (approve an assigned task, a different one per request; 303)',
+          what: 'POST …/approve/<task>/execute (approve an assigned task as its owner, a different task per request; 303)',
           expect: 303,
           options: {
             url: info.origin,
-            amount: info.executePaths.length,
-            requests: [{ ...post, body: form({ approved: 'on' }), setupRequest: (request) => ({ ...request, path: info.executePaths[next++ % info.executePaths.length]! }) }],
+            method: 'POST',
+            headers: formType,
+            amount: info.executes.length,
+            requests: [
+              {
+                setupRequest: (request) => {
+                  const { path, user } = info.executes[next++ % info.executes.length]!;
+                  return { ...request, path, headers: { ...request.headers, cookie: info.users[user]!.cookie }, body: form(user, { approved: 'on' }) };
+                },
+              },
+            ],
           },
         },
       ];
