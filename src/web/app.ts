@@ -11,7 +11,8 @@
  * app.all('/workflow/*', (c) => web.fetch(c.req.raw)); // any fetch-based server
  * ```
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { flowPermissions } from '../flow/build.ts';
 import type { AuthEnv } from './auth/env.ts';
 import { databaseAuth, type AuthProvider, type PasswordAuthProvider } from './auth/provider.ts';
@@ -25,6 +26,7 @@ import { flashMessages } from './flash.ts';
 import { staticRoutes } from './static.ts';
 import { workflowStaticRoutes } from './ui/styles.ts';
 import { DEFAULT_MOUNT, servedFlows, workflowViewset, type WorkflowViewsetOptions } from './viewset/index.ts';
+import { shellErrorPage } from './pages/error.tsx';
 
 export interface WebAppOptions extends WorkflowViewsetOptions {
   /** Who is signed in. Default: users of the flowlane_user table with
@@ -55,9 +57,23 @@ export async function createWebApp(options: WebAppOptions): Promise<Hono<AuthEnv
   app.route('/', workflowStaticRoutes());
   // Only Flowlane's own paths get its middleware, so the app can sit inside another.
   // "/x/*" also matches "/x" itself.
+  const refuse = (c: Context) =>
+    shellErrorPage(c, 403, 'This form has expired or did not come from this site, so nothing was done. Reload the page and submit the form again.', {
+      detail: 'CSRF token missing or invalid',
+    });
   for (const path of [`${mount}/*`, '/accounts/*']) {
-    app.use(path, flashMessages({ secret: options.secret }), authMiddleware(auth), csrfProtection());
+    app.use(path, flashMessages({ secret: options.secret }), authMiddleware(auth), csrfProtection({ refuse }));
   }
+  // Served alone, the app answers every address: unknown ones and failures get pages in
+  // the layout too (inside another app, that app's handlers do).
+  app.notFound((c) => shellErrorPage(c, 404, 'There is no page at this address.', { links: [{ href: mount || '/', label: 'Go to the start page' }] }));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    (options.engine.logger ?? console).error('flowlane web:', error);
+    return shellErrorPage(c, 500, 'Something went wrong on our side. Try again; if it keeps happening, tell your administrator.', {
+      links: [{ href: mount || '/', label: 'Go to the start page' }],
+    });
+  });
   if (canLogin(auth)) {
     app.route('/', authRoutes({ provider: auth, defaultRedirect: mount || '/', rateLimiter: options.rateLimiter }));
   }

@@ -72,6 +72,12 @@ a { color: var(--fl-accent); }
 
 .fl-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
 .fl-main > h1 { margin: 0 0 1rem; font-size: 1.5rem; }
+/* Long words (a 250-character message without a space) wrap instead of widening the page.
+   In tables, words of the table's own (titles, names) keep whole and the table scrolls in
+   its box when narrow; free text in cells (.fl-freetext) breaks anywhere. */
+.fl-main h1, .fl-main h2, .fl-main p, .fl-main li, .fl-main dd, .fl-message { overflow-wrap: anywhere; }
+.fl-main td { overflow-wrap: break-word; }
+.fl-main td .fl-freetext, .fl-main td.fl-freetext { overflow-wrap: anywhere; }
 
 .fl-messages { max-width: 72rem; margin: 1rem auto 0; padding: 0 1.5rem; list-style: none; }
 .fl-message { margin: 0 0 .5rem; padding: .625rem 1rem; border-radius: var(--fl-radius); border: 1px solid currentColor; }
@@ -89,6 +95,7 @@ a { color: var(--fl-accent); }
 .fl-hint { color: var(--fl-muted); font-size: .875rem; }
 .fl-error { color: var(--fl-error); }
 input, select, textarea {
+  max-width: 100%;
   font: inherit; color: inherit; background: var(--fl-surface);
   padding: .5rem .625rem; border: 1px solid var(--fl-border); border-radius: var(--fl-radius);
 }
@@ -103,6 +110,17 @@ button, .fl-button {
 table { width: 100%; border-collapse: collapse; background: var(--fl-surface); }
 th, td { padding: .5rem .75rem; text-align: left; border-bottom: 1px solid var(--fl-border); }
 th { font-size: .875rem; color: var(--fl-muted); font-weight: 600; }
+/* A table wider than the screen scrolls inside its box; the page keeps its width. */
+.fl-table-wrap { max-width: 100%; overflow-x: auto; margin: 0 0 1rem; }
+.fl-table-wrap > table { margin: 0; }
+
+@media (max-width: 40rem) {
+  .fl-header { padding: .5rem 1rem; }
+  .fl-main { padding: 1rem; }
+  .fl-messages { padding: 0 1rem; }
+  .fl-panel { padding: 1rem; }
+  th, td { padding: .375rem .5rem; }
+}
 `;
 
 const version = createHash('sha256').update(FLOWLANE_CSS).digest('hex').slice(0, 12);

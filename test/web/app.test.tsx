@@ -26,6 +26,19 @@ class NoteFlow extends Flow<{ note: string }> {
   end = flow.End();
 }
 
+/** A flow whose start view has a bug. */
+class BoomFlow extends Flow<Record<string, never>> {
+  static label = 'boom';
+  start = flow
+    .Start(() => {
+      throw new Error('secret internals of the bug');
+    })
+    .Next(self.end);
+  end = flow.End();
+}
+
+const logged: unknown[][] = [];
+
 let dir: string;
 let engine: Engine;
 let server: RunningServer;
@@ -33,10 +46,14 @@ let client: Client;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flowlane-app-'));
-  engine = await createEngine({ database: `sqlite:${join(dir, 'app.db')}`, flows: [HelloWorldFlow, NoteFlow] });
+  engine = await createEngine({
+    database: `sqlite:${join(dir, 'app.db')}`,
+    flows: [HelloWorldFlow, NoteFlow, BoomFlow],
+    logger: { warn: () => {}, error: (...args: unknown[]) => void logged.push(args) },
+  });
   const site = new Hono();
   site.post('/api/ping', (c) => c.text('pong')); // the application's own route, without CSRF
-  site.route('/', await createWebApp({ engine, mount: '/flows', flows: [HelloWorldFlow, { flow: NoteFlow, templates: { task: TaskCard } }], secret: 'app test secret, thirty-two characters!' }));
+  site.route('/', await createWebApp({ engine, mount: '/flows', flows: [HelloWorldFlow, { flow: NoteFlow, templates: { task: TaskCard } }, BoomFlow], secret: 'app test secret, thirty-two characters!' }));
   server = await startServer(site);
   await createUser(engine.database.db, { username: 'root', password: 'root-password', isSuperuser: true });
   client = new Client(server.origin);
@@ -71,5 +88,21 @@ describe('createWebApp', () => {
     const processId = Number(/note\/(\d+)\/next/.exec(started.headers.get('location')!)![1]);
     const read = (await engine.getTasks(processId)).find((t) => t.node === 'read')!;
     expect((await client.html(`/flows/note/${processId}/read/${read.id}`)).html).toBe(`<p>custom task page of #${read.id}</p>`);
+  });
+
+  it('answers a bug with a 500 page in the layout, and the error only in the log', async () => {
+    const { status, html } = await client.html('/flows/boom/start');
+    expect(status).toBe(500);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<h1>Something went wrong</h1>');
+    expect(html).toContain('<nav class="fl-nav" aria-label="Main">');
+    expect(html).not.toContain('secret internals');
+    expect(String(logged.at(-1)?.[1])).toContain('secret internals of the bug');
+  });
+
+  it('answers unknown addresses under its mount with its 404 page, also inside another app', async () => {
+    const { status, html } = await client.html('/flows/nosuchflow');
+    expect(status).toBe(404);
+    expect(html).toContain('<h1>Page not found</h1>');
   });
 });

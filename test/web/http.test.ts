@@ -78,7 +78,9 @@ describe('refusals without permission (403), nothing changed', () => {
     const { approve, url } = await helloWaiting();
     const response = await employee.postForm(`${url}/assign`);
     expect(response.status).toBe(403);
-    expect(await response.text()).toContain('may not take tasks of &quot;approve&quot;');
+    const html = await response.text();
+    expect(html).toContain('You don&#39;t have the permission to take this task (it needs the helloworld.can_approve permission).');
+    expect(html).toContain('Technical reason: Cannot assign task'); // the engine's words, small, under the message
     expect((await demo.engine.getTask(approve.id)).status).toBe('NEW');
   });
 
@@ -203,6 +205,207 @@ describe('forms', () => {
     expect(again.status).toBe(409);
     expect(await again.text()).toContain(`Cannot execute task ${approve.id}: process ${process.id} is DONE`);
     expect((await demo.engine.getProcess(process.id)).data).toMatchObject({ approved: true });
+  });
+
+  it('inputs carry the schema’s limits, so the browser hints first', async () => {
+    const start = (await employee.html('/workflow/helloworld/start')).html;
+    expect(start).toMatch(/<input id="field-text" name="text" required=""[^>]*maxlength="250"/);
+    expect(start).not.toContain('novalidate');
+    const shipment = (await clerk.html('/workflow/shipment/start')).html;
+    expect(shipment).toMatch(/<input id="field-weight_kg"[^>]*type="number" min="0" max="1000" step="any"/);
+    const process = await demo.engine.start(ShipmentFlow, 'start', { data: SHIPMENT, user: await demo.user('clerk') });
+    const pack = (await demo.engine.getTasks(process.id)).find((t) => t.node === 'package_goods')!;
+    const warehouse = await demo.client('warehouse');
+    const url = `/workflow/shipment/${process.id}/package_goods/${pack.id}`;
+    await warehouse.postForm(`${url}/assign`);
+    expect((await warehouse.html(`${url}/execute`)).html).toMatch(/<input id="field-package_count"[^>]*type="number" min="1" max="100" step="1"/);
+  });
+
+  it('errors are plain words: a whole number, more than 0, at most 250 characters', async () => {
+    const process = await demo.engine.start(ShipmentFlow, 'start', { data: SHIPMENT, user: await demo.user('clerk') });
+    const pack = (await demo.engine.getTasks(process.id)).find((t) => t.node === 'package_goods')!;
+    const warehouse = await demo.client('warehouse');
+    const url = `/workflow/shipment/${process.id}/package_goods/${pack.id}`;
+    await warehouse.postForm(`${url}/assign`);
+    const half = await warehouse.postForm(`${url}/execute`, { package_count: '2.5' });
+    expect(half.status).toBe(422);
+    expect(await half.text()).toContain('id="error-package_count">Enter a whole number.</span>');
+
+    const weightless = await clerk.postForm('/workflow/shipment/start', { ...Object.fromEntries(Object.entries(SHIPMENT).map(([k, v]) => [k, String(v)])), weight_kg: '0' });
+    expect(await weightless.text()).toContain('id="error-weight_kg">Must be more than 0.</span>');
+    const long = await employee.postForm('/workflow/helloworld/start', { text: 'x'.repeat(251) });
+    expect(long.status).toBe(422);
+    const html = await long.text();
+    expect(html).toContain('id="error-text">At most 250 characters.</span>');
+    expect(html).not.toMatch(/Too big|expected string/);
+  });
+});
+
+/** The main message of a refusal page. */
+function alertOf(html: string): string | undefined {
+  return /<p class="fl-refusal-message" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
+}
+
+/** A hello world process finished by the supervisor (rejected, so nothing is sent): its End task. */
+async function helloFinished(text = 'Done') {
+  const { process, approve } = await helloWaiting(text);
+  const user = await demo.user('supervisor');
+  await demo.engine.assign(approve.id, { user });
+  await demo.engine.execute(approve.id, { user, data: { approved: false } });
+  const end = (await demo.engine.getTasks(process.id)).find((t) => t.node === 'end')!;
+  expect((await demo.engine.getProcess(process.id)).status).toBe('DONE');
+  return { process, approve, end, endUrl: `/workflow/helloworld/${process.id}/end/${end.id}` };
+}
+
+describe('refusals say why in words and lead on', () => {
+  it('a stale second tab completing a task already done: who did it, and links to the task and process, not back to the form', async () => {
+    const { process, approve, url } = await helloWaiting('Stale tab');
+    await supervisor.postForm(`${url}/assign`);
+    expect((await supervisor.postForm(`${url}/execute`, { approved: 'on' })).status).toBe(303);
+    const stale = await supervisor.request(`${url}/execute`, {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: supervisor.csrf }),
+      headers: { referer: `${demo.origin}${url}/execute` },
+    });
+    expect(stale.status).toBe(409);
+    const html = await stale.text();
+    expect(html).toContain('<h1>Already done</h1>');
+    expect(alertOf(html)).toMatch(/^You already completed this task at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in another tab or window, perhaps\)\.$/);
+    expect(html).toContain(`href="${url}"`);
+    expect(html).toContain(`href="/workflow/helloworld/${process.id}"`);
+    expect(html).not.toContain(`href="${url}/execute"`);
+    expect(html).not.toContain('Go back');
+
+    // Someone else's view of it names who completed it.
+    const other = await admin.html(`${url}/execute`);
+    expect(other.status).toBe(409);
+    expect(alertOf(other.html)).toMatch(/^This task was already completed by supervisor at .* UTC; it is no longer open\.$/);
+    expect((await demo.engine.getTask(approve.id)).status).toBe('DONE');
+  });
+
+  it('a task not yet assigned: the form page offers Assign to me, which leads to the form', async () => {
+    const process = await demo.engine.start(ShipmentFlow, 'start', { data: SHIPMENT, user: await demo.user('clerk') });
+    const pack = (await demo.engine.getTasks(process.id)).find((t) => t.node === 'package_goods')!;
+    const warehouse = await demo.client('warehouse');
+    const url = `/workflow/shipment/${process.id}/package_goods/${pack.id}`;
+    for (const response of [await warehouse.get(`${url}/execute`), await warehouse.postForm(`${url}/execute`, { package_count: '1' })]) {
+      expect(response.status).toBe(409); // not now: after assigning it is possible
+      const html = await response.text();
+      // The message in words; the engine's reason, if at all, only on the technical line.
+      expect(alertOf(html)).toBe('This task is not assigned to anyone yet: assign it to yourself to work on it.');
+      expect(html).toContain(`<form method="post" action="${url}/assign"`);
+    }
+    expect((await warehouse.postForm(`${url}/assign`)).headers.get('location')).toBe(`${url}/execute`);
+  });
+
+  it('the task page says why there is nothing to do: the permission it needs, or whose it is', async () => {
+    const { approve, url } = await helloWaiting('Why not');
+    const unassigned = (await employee.html(url)).html;
+    expect(unassigned).toContain('Nothing for you to do here now.');
+    expect(unassigned).toContain('You don&#39;t have the permission to take this task (it needs the helloworld.can_approve permission).');
+    await demo.engine.assign(approve.id, { user: await demo.user('supervisor') });
+    expect((await employee.html(url)).html).toContain('This task is assigned to supervisor; only they can work on it.');
+    const execute = await employee.html(`${url}/execute`);
+    expect(execute.status).toBe(403);
+    expect(execute.html).toContain('This task is assigned to supervisor');
+  });
+
+  it('manager-only actions name the permission', async () => {
+    const { endUrl } = await helloFinished('Managers only');
+    const response = await employee.html(`${endUrl}/undo`);
+    expect(response.status).toBe(403);
+    expect(response.html).toContain('Only managers of Hello world may undo tasks (that needs the helloworld.manage permission).');
+  });
+});
+
+describe('destructive actions ask first', () => {
+  it('undo of a finished process’s End: a post without confirmation leads to the question, and only the confirmed post reopens it', async () => {
+    const { process, end, endUrl } = await helloFinished('Undo me');
+    const detail = (await admin.html(`/workflow/helloworld/${process.id}`)).html;
+    expect(detail).toContain(`<a class="fl-button fl-button-danger" href="${endUrl}/undo">Undo…`);
+    expect(detail).not.toContain(`action="${endUrl}/undo"`); // no one-click form
+
+    const unconfirmed = await admin.postForm(`${endUrl}/undo`);
+    expect(unconfirmed.status).toBe(303);
+    expect(unconfirmed.headers.get('location')).toBe(`${endUrl}/undo`);
+    expect((await demo.engine.getTask(end.id)).status).toBe('DONE');
+    expect((await demo.engine.getProcess(process.id)).status).toBe('DONE');
+
+    const question = await admin.html(`${endUrl}/undo`);
+    expect(question.status).toBe(200);
+    expect(question.html).toContain(`<h1>Undo End #${end.id}?</h1>`);
+    expect(question.html).toContain('Undoing its end reopens it');
+    expect(question.html).toMatch(new RegExp(`<form method="post" action="${endUrl}/undo"[^>]*><input type="hidden" name="_csrf" value="[^"]+"/><input type="hidden" name="confirm" value="yes"/>`));
+    expect(question.html).toContain(`<a class="fl-button fl-button-secondary" href="${endUrl}">No, keep it</a>`);
+
+    expect((await admin.postForm(`${endUrl}/undo`, { confirm: 'yes' })).status).toBe(303);
+    expect((await demo.engine.getProcess(process.id)).status).toBe('NEW');
+  });
+
+  it('cancel task: asks, then cancels', async () => {
+    const { approve, url } = await helloWaiting('Cancel me');
+    expect((await supervisor.postForm(`${url}/cancel`)).headers.get('location')).toBe(`${url}/cancel`);
+    expect((await demo.engine.getTask(approve.id)).status).toBe('NEW');
+    expect((await supervisor.html(`${url}/cancel`)).html).toContain('will be canceled: nobody can work on it any more');
+    expect((await supervisor.postForm(`${url}/cancel`, { confirm: 'yes' })).status).toBe(303);
+    expect((await demo.engine.getTask(approve.id)).status).toBe('CANCELED');
+  });
+
+  it('cancel process: asks, naming the open tasks, then cancels; once canceled, says so', async () => {
+    const { process, approve } = await helloWaiting('Cancel the process');
+    const cancelUrl = `/workflow/helloworld/${process.id}/cancel`;
+    const detail = (await supervisor.html(`/workflow/helloworld/${process.id}`)).html;
+    expect(detail).toContain(`<a class="fl-button fl-button-danger" href="${cancelUrl}">Cancel process…</a>`);
+    expect((await supervisor.postForm(cancelUrl)).headers.get('location')).toBe(cancelUrl);
+    expect((await demo.engine.getProcess(process.id)).status).toBe('NEW');
+    const question = (await supervisor.html(cancelUrl)).html;
+    expect(question).toContain(`Its open task (Approve message #${approve.id}) will be canceled`);
+    expect(question).toContain('This cannot be undone.');
+    expect((await supervisor.postForm(cancelUrl, { confirm: 'yes' })).status).toBe(303);
+    expect((await demo.engine.getProcess(process.id)).status).toBe('CANCELED');
+    const again = await supervisor.postForm(cancelUrl, { confirm: 'yes' });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain(`Hello world #${process.id} has already been canceled`);
+  });
+});
+
+describe('pages in the layout for every refusal', () => {
+  it('404 for an unknown flow or address, with the navigation and the way home', async () => {
+    for (const path of ['/workflow/nosuchflow', '/workflow/helloworld/1/approve/1/nonsense', '/workflow/helloworld/999999']) {
+      const { status, html } = await supervisor.html(path);
+      expect(status, path).toBe(404);
+      expect(html, path).toMatch(/^<!doctype html>/);
+      expect(html, path).toContain('<h1>Page not found</h1>');
+      expect(html, path).toContain('<nav class="fl-nav" aria-label="Main">');
+      expect(html, path).toContain('Go to the start page');
+    }
+    const outside = await supervisor.html('/accounts/nothing-here');
+    expect(outside.status).toBe(404);
+    expect(outside.html).toContain('<h1>Page not found</h1>');
+  });
+
+  it('403 for a missing CSRF token', async () => {
+    const { url } = await helloWaiting();
+    const response = await supervisor.post(`${url}/assign`, {});
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('This form has expired or did not come from this site');
+  });
+
+  it('process statuses read Running, not New; task statuses are words', async () => {
+    const { process, approve } = await helloWaiting('Status words');
+    const dashboard = (await supervisor.html('/workflow/helloworld')).html;
+    expect(dashboard).toContain('href="/workflow/helloworld/processes?status=running"');
+    expect(dashboard).not.toContain('status=NEW');
+    const running = (await supervisor.html('/workflow/helloworld/processes?status=running')).html;
+    expect(running).toContain(`href="/workflow/helloworld/${process.id}"`);
+    expect(running).toContain('<option value="running" selected="">Running</option>');
+    const detail = (await supervisor.html(`/workflow/helloworld/${process.id}`)).html;
+    expect(detail).toContain('<span class="fl-status fl-status-new">Running</span>');
+    expect(detail).toContain('<span class="fl-status fl-status-new">Unassigned</span>');
+    expect(detail).not.toMatch(/>New</);
+    expect((await supervisor.html(`/workflow/helloworld/${process.id}/approve/${approve.id}`)).html).toContain('>Unassigned</span>');
   });
 });
 

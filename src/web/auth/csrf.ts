@@ -39,14 +39,20 @@ function sameToken(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function csrfProtection(): MiddlewareHandler<AuthEnv> {
+export const CSRF_REFUSAL = 'CSRF token missing or invalid. Reload the page and submit the form again.';
+
+export interface CsrfOptions {
+  /** The answer to a request without a valid token; default: CSRF_REFUSAL as text, status 403. */
+  refuse?: (c: Context) => Response | Promise<Response>;
+}
+
+export function csrfProtection(options: CsrfOptions = {}): MiddlewareHandler<AuthEnv> {
+  const refuse = options.refuse ?? ((c: Context) => c.text(CSRF_REFUSAL, 403));
   return async (c, next) => {
     let expected = c.var.session?.csrfToken ?? getCookie(c, CSRF_COOKIE);
     if (!SAFE_METHODS.has(c.req.method)) {
       const submitted = await submittedToken(c);
-      if (!expected || !submitted || !sameToken(submitted, expected)) {
-        return c.text('CSRF token missing or invalid. Reload the page and submit the form again.', 403);
-      }
+      if (!expected || !submitted || !sameToken(submitted, expected)) return refuse(c);
     }
     if (!expected) {
       expected = randomToken();

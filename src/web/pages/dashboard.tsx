@@ -41,26 +41,28 @@ export function dashboardPage(flow: FlowSpec) {
           {board.activeTasks.length === 0 ? (
             <p class="fl-empty">No open tasks.</p>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Step</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Tasks</th>
-                </tr>
-              </thead>
-              <tbody>
-                {board.activeTasks.map((row) => (
+            <div class="fl-table-wrap">
+              <table>
+                <thead>
                   <tr>
-                    <td>{flow.node(row.node).title}</td>
-                    <td>
-                      <TaskStatusBadge status={row.status} kind={flow.node(row.node).kind} />
-                    </td>
-                    <td>{row.count}</td>
+                    <th scope="col">Step</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Tasks</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {board.activeTasks.map((row) => (
+                    <tr>
+                      <td>{flow.node(row.node).title}</td>
+                      <td>
+                        <TaskStatusBadge status={row.status} kind={flow.node(row.node).kind} />
+                      </td>
+                      <td>{row.count}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </section>
         <section aria-label="Who works on what">

@@ -25,7 +25,6 @@ export interface ProcessPageProps {
 
 export function ProcessPage({ c, flow, process, tasks, actions, names, cancelable }: ProcessPageProps) {
   const { urls } = (c as Context<WebEnv>).var.flowlane;
-  const csrf = (c as Context<WebEnv>).var.csrfToken;
   return (
     <Page c={c} title={`${flow.title} #${process.id}`}>
       <div class="fl-panel">
@@ -50,12 +49,10 @@ export function ProcessPage({ c, flow, process, tasks, actions, names, cancelabl
           )}
         </dl>
         {cancelable ? (
-          <form method="post" action={urls.cancelProcess(flow.label, process.id)} class="fl-inline">
-            <input type="hidden" name="_csrf" value={csrf} />
-            <button type="submit" class="fl-button-danger">
-              Cancel process
-            </button>
-          </form>
+          // Asks first: the link leads to the confirmation, which posts.
+          <a class="fl-button fl-button-danger" href={urls.cancelProcess(flow.label, process.id)}>
+            Cancel process…
+          </a>
         ) : (
           ''
         )}
@@ -66,47 +63,55 @@ export function ProcessPage({ c, flow, process, tasks, actions, names, cancelabl
       </section>
       <section aria-label="Tasks">
         <h2>Tasks</h2>
-        <table class="fl-tasks">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Task</th>
-              <th scope="col">Status</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Created</th>
-              <th scope="col">Finished</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tasks.map((task) => {
-              const node = flow.node(task.node);
-              const note = taskResult(flow, process, task) || taskSummary(flow, process, task);
-              return (
-                <tr>
-                  <td>{task.id}</td>
-                  <td>
-                    <a href={urls.task(flow.label, task)}>{node.title}</a>
-                    {note ? <div class="fl-hint">{note}</div> : ''}
-                  </td>
-                  <td>
-                    <TaskStatusBadge status={task.status} kind={node.kind} />
-                  </td>
-                  <td>{task.ownerId === null ? '' : (names.get(task.ownerId) ?? `#${task.ownerId}`)}</td>
-                  <td>
-                    <Time ms={task.created} />
-                  </td>
-                  <td>
-                    <Time ms={task.finished} />
-                  </td>
-                  <td>
-                    <TaskActions c={c} flow={flow} task={task} actions={actions.get(task.id) ?? []} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div class="fl-table-wrap">
+          <table class="fl-tasks">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Task</th>
+                <th scope="col">Status</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Created</th>
+                <th scope="col">Finished</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tasks.map((task) => {
+                const node = flow.node(task.node);
+                const note = taskResult(flow, process, task) || taskSummary(flow, process, task);
+                return (
+                  <tr>
+                    <td>{task.id}</td>
+                    <td>
+                      <a href={urls.task(flow.label, task)}>{node.title}</a>
+                      {note ? (
+                        <div class="fl-hint fl-note fl-freetext" title={note}>
+                          {note}
+                        </div>
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                    <td>
+                      <TaskStatusBadge status={task.status} kind={node.kind} />
+                    </td>
+                    <td>{task.ownerId === null ? '' : (names.get(task.ownerId) ?? `#${task.ownerId}`)}</td>
+                    <td>
+                      <Time ms={task.created} />
+                    </td>
+                    <td>
+                      <Time ms={task.finished} />
+                    </td>
+                    <td>
+                      <TaskActions c={c} flow={flow} task={task} actions={actions.get(task.id) ?? []} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </section>
     </Page>
   );

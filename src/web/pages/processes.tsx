@@ -24,36 +24,38 @@ export function ProcessTable({ c, flow, rows }: { c: Context<any>; flow: FlowSpe
   const { urls } = (c as Context<WebEnv>).var.flowlane;
   if (rows.length === 0) return <p class="fl-empty">No processes.</p>;
   return (
-    <table class="fl-processes">
-      <thead>
-        <tr>
-          <th scope="col">Process</th>
-          <th scope="col">Status</th>
-          <th scope="col">Started</th>
-          <th scope="col">Finished</th>
-          <th scope="col">Data</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((process) => (
+    <div class="fl-table-wrap">
+      <table class="fl-processes">
+        <thead>
           <tr>
-            <td>
-              <a href={urls.process(flow.label, process.id)}>#{process.id}</a>
-            </td>
-            <td>
-              <ProcessStatusBadge status={process.status} />
-            </td>
-            <td>
-              <Time ms={process.created} />
-            </td>
-            <td>
-              <Time ms={process.finished} />
-            </td>
-            <td>{preview(process)}</td>
+            <th scope="col">Process</th>
+            <th scope="col">Status</th>
+            <th scope="col">Started</th>
+            <th scope="col">Finished</th>
+            <th scope="col">Data</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((process) => (
+            <tr>
+              <td>
+                <a href={urls.process(flow.label, process.id)}>#{process.id}</a>
+              </td>
+              <td>
+                <ProcessStatusBadge status={process.status} />
+              </td>
+              <td>
+                <Time ms={process.created} />
+              </td>
+              <td>
+                <Time ms={process.finished} />
+              </td>
+              <td class="fl-freetext">{preview(process)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -20,9 +20,11 @@ export interface TaskPageProps {
   actions: readonly WebAction[];
   /** The owner's name, when the task has one. */
   owner?: string;
+  /** Why the user may do nothing with the task now, in words (when `actions` is empty). */
+  reason?: string;
 }
 
-export function TaskPage({ c, flow, node, process, task, actions, owner }: TaskPageProps) {
+export function TaskPage({ c, flow, node, process, task, actions, owner, reason }: TaskPageProps) {
   const { urls } = (c as Context<WebEnv>).var.flowlane;
   const { error, ...data } = task.data as { error?: { message: string }; [key: string]: unknown };
   const summary = taskSummary(flow, process, task);
@@ -85,7 +87,13 @@ export function TaskPage({ c, flow, node, process, task, actions, owner }: TaskP
         ) : (
           ''
         )}
-        {actions.length ? <TaskActions c={c} flow={flow} task={task} actions={actions} /> : <p class="fl-hint">Nothing for you to do here now.</p>}
+        {actions.length ? (
+          <TaskActions c={c} flow={flow} task={task} actions={actions} />
+        ) : (
+          <p class="fl-reason">
+            <strong>Nothing for you to do here now.</strong> {reason ?? ''}
+          </p>
+        )}
       </div>
       {Object.keys(data).length ? (
         <section class="fl-panel" aria-label="Task data">

@@ -39,6 +39,7 @@ const TASK_LABELS: Record<TaskStatus, string> = {
  */
 export function taskStatusLabel(status: TaskStatus, kind?: string): string {
   if (status === 'NEW' && kind !== undefined && kind !== 'view' && kind !== 'start') return 'Waiting';
+  if (status === 'STARTED' && kind === 'join') return 'Waiting'; // for the other branches
   return TASK_LABELS[status] ?? status;
 }
 
@@ -56,7 +57,13 @@ export function ProcessStatusBadge({ status }: { status: ProcessStatus }) {
 
 export function Time({ ms }: { ms: number | null }) {
   if (ms == null) return <span class="fl-hint">—</span>;
-  return <time datetime={new Date(ms).toISOString()}>{formatTime(ms)}</time>;
+  const [day, clock] = [formatTime(ms).slice(0, 10), formatTime(ms).slice(11)];
+  // On a narrow screen the time may go under the date, but neither breaks at its hyphen or colon.
+  return (
+    <time datetime={new Date(ms).toISOString()}>
+      <span class="fl-nowrap">{day}</span> <span class="fl-nowrap">{clock}</span>
+    </time>
+  );
 }
 
 /** "2030-01-02 14:05 UTC": times show in UTC, so the order of events reads the same for everyone. */

@@ -15,8 +15,8 @@ import { views } from '../views/index.ts';
 import { listPage } from '../pages/lists.tsx';
 import { dashboardPage } from '../pages/dashboard.tsx';
 import { processesPage } from '../pages/processes.tsx';
-import { cancelProcess, nextTask, processDetail } from '../handlers/process.tsx';
-import { POST_ACTIONS, taskAction, taskDetail } from '../handlers/task.tsx';
+import { cancelProcess, confirmCancelProcess, nextTask, processDetail } from '../handlers/process.tsx';
+import { CONFIRMED_ACTIONS, POST_ACTIONS, confirmTaskAction, taskAction, taskDetail } from '../handlers/task.tsx';
 import type { Context } from 'hono';
 
 /** Path segments of a flow's own pages, which a start node's name must not take. */
@@ -48,6 +48,7 @@ export function flowRoutes(flow: FlowSpec): Hono<WebEnv> {
   }
 
   app.get(`${PROCESS}`, processDetail(flow));
+  app.get(`${PROCESS}/cancel`, confirmCancelProcess(flow));
   app.post(`${PROCESS}/cancel`, cancelProcess(flow));
   app.get(`${PROCESS}/next`, nextTask(flow));
   app.get(TASK, taskView(flow, taskDetail));
@@ -60,6 +61,8 @@ export function flowRoutes(flow: FlowSpec): Hono<WebEnv> {
       return view(c);
     }),
   );
+  // Destructive actions ask first: GET shows the question, the POST acts only when confirmed.
+  app.get(`${TASK}/:action{${[...CONFIRMED_ACTIONS].join('|')}}`, taskView(flow, confirmTaskAction));
   app.post(`${TASK}/:action{${POST_ACTIONS.join('|')}}`, taskView(flow, taskAction));
   return app;
 }

@@ -20,6 +20,7 @@ import { listPage } from '../pages/lists.tsx';
 import { homePage } from '../pages/home.tsx';
 import { flowRoutes } from './flow.ts';
 import { onError } from './errors.ts';
+import { notFoundPage } from '../pages/error.tsx';
 
 /** A flow to serve, with its own templates where the defaults will not do. */
 export interface ViewsetFlow {
@@ -79,6 +80,10 @@ function viewset(options: ViewsetOptions, flows: Array<{ spec: FlowSpec; templat
     app.get('/archive', listPage('archive'));
   }
   for (const { spec } of flows) app.route(`/${spec.label}`, flowRoutes(spec));
+  // The mount point is Flowlane's: an unknown address under it gets the 404 page in
+  // the layout (also when the viewset is routed into another app, whose notFound
+  // would not see it). An application's own pages under the mount go before it.
+  app.all('*', notFoundPage);
   return app;
 }
 
