@@ -16,7 +16,12 @@ export {
   type ViewsetOptions,
   type WorkflowViewsetOptions,
 } from './viewset/index.ts';
-export { taskView, requireAction } from './task-view/index.ts';
+export { taskView, requireAction, ActionDeniedError } from './task-view/index.ts';
+export { errorPage, notFoundPage, type ErrorPageOptions, type PageLink } from './pages/error.tsx';
+export { ConfirmPage, type ConfirmPageProps } from './pages/confirm.tsx';
+export { whyNot, type TaskFacts } from './ui/explain.ts';
+export { processStatusLabel, taskStatusLabel } from './ui/status.tsx';
+export { plainIssueMessage } from './forms/messages.ts';
 export { startView } from './start-view/index.ts';
 export { readerOf } from './lookup.ts';
 export { Urls, type TaskRef } from './urls.ts';

@@ -16,7 +16,7 @@ export function canViewFlow(flow: FlowSpec, user: FlowUser): boolean {
 
 /** Refuses (403) a user without the flow's view permission. */
 export function requireFlowView(flow: FlowSpec, user: FlowUser): void {
-  if (!canViewFlow(flow, user)) throw new PermissionDeniedError(`${user.username} may not see ${flow.title} (that needs ${flow.permissions.view})`);
+  if (!canViewFlow(flow, user)) throw new PermissionDeniedError(`You don't have access to ${flow.title} (that needs the ${flow.permissions.view} permission).`);
 }
 
 /** Whether the node's permission lets the user take this task. A permission

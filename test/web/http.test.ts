@@ -69,7 +69,9 @@ describe('signing in', () => {
 describe('refusals without permission (403), nothing changed', () => {
   it('start', async () => {
     const before = await processCount('helloworld');
-    expect((await outsider.get('/workflow/helloworld/start')).status).toBe(403);
+    const page = await outsider.html('/workflow/helloworld/start');
+    expect(page.status).toBe(403);
+    expect(page.html).toContain('You don&#39;t have the permission to start Hello world (it needs the helloworld.can_start permission).');
     expect((await outsider.postForm('/workflow/helloworld/start', { text: 'Hi' })).status).toBe(403);
     expect(await processCount('helloworld')).toBe(before);
   });
@@ -89,7 +91,10 @@ describe('refusals without permission (403), nothing changed', () => {
     expect((await outsider.get(url)).status).toBe(403);
     expect((await outsider.postForm(`${url}/assign`)).status).toBe(403);
     expect((await outsider.get(`/workflow/helloworld/${approve.processId}`)).status).toBe(403);
-    expect((await outsider.get('/workflow/helloworld')).status).toBe(403);
+    const dashboard = await outsider.html('/workflow/helloworld');
+    expect(dashboard.status).toBe(403);
+    expect(dashboard.html).toContain('You don&#39;t have access to Hello world (that needs the helloworld.view permission).');
+    expect((await outsider.html(url)).html).toContain('You don&#39;t have access to this task of Hello world');
     expect((await outsider.get('/workflow/helloworld/processes')).status).toBe(403);
     expect((await demo.engine.getTask(approve.id)).status).toBe('NEW');
   });

@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import type { FlowSpec } from '../../flow/build.ts';
 import type { Node } from '../../flow/nodes.ts';
-import { mayTake } from '../../engine/actions.ts';
+import { describePermission, mayTake } from '../../engine/actions.ts';
 import { PermissionDeniedError } from '../../errors.ts';
 import type { StartEnv, StartHandler, WebEnv } from '../env.ts';
 
@@ -15,7 +15,9 @@ export function startView(flow: FlowSpec, node: Node, view: StartHandler) {
     const { engine } = c.var.flowlane;
     const user = c.var.user;
     if (!user) return c.text('Authentication required: sign in and try again.', 401);
-    if (!mayTake(flow, node, user)) throw new PermissionDeniedError(`${user.username} may not start ${flow.title}`);
+    if (!mayTake(flow, node, user)) {
+      throw new PermissionDeniedError(`You don't have the permission to start ${flow.title} (${describePermission(flow, node).replace(/^needs/, 'it needs')}).`);
+    }
     const sc = c as unknown as Context<StartEnv>;
     sc.set('flowStart', {
       flow,
