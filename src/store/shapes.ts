@@ -9,7 +9,7 @@
  * in the order the caller gave them, so a layout mistake fails loudly on
  * first use instead of writing a value into the wrong column.
  */
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, type Compilable, type DatabaseConnection, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** Shapes kept; keys vary with row and id counts, so bound them. */
@@ -22,7 +22,7 @@ export class QueryShapes {
    * Runs the query of shape `key` with `parameters`. `build` makes the same
    * query with Kysely; it is called only the first time the shape is seen.
    */
-  run<R>(db: Kysely<Database>, key: string, parameters: readonly unknown[], build: () => Compilable<R>): Promise<QueryResult<R>> {
+  async run<R>(db: Kysely<Database>, key: string, parameters: readonly unknown[], build: () => Compilable<R>): Promise<QueryResult<R>> {
     let text = this.texts.get(key);
     if (text === undefined) {
       const compiled = build().compile();
@@ -33,8 +33,30 @@ export class QueryShapes {
       if (this.texts.size >= MAX_SHAPES) this.texts.delete(this.texts.keys().next().value!);
       this.texts.set(key, text);
     }
-    return db.executeQuery(CompiledQuery.raw(text, parameters as unknown[]) as CompiledQuery<R>);
+    const query = CompiledQuery.raw(text, parameters as unknown[]) as CompiledQuery<R>;
+    const connection = connectionOf(db);
+    return connection ? (await connection).executeQuery<R>(query) : db.executeQuery(query);
   }
+}
+
+/**
+ * A transaction's own connection, to run a step's statements on directly.
+ * Kysely routes every query of a transaction through a fresh executor, a
+ * connection mutex and several async layers, about as costly in time and
+ * garbage as SQLite running the statement. Only for a transaction without
+ * plugins (there is nothing to transform): it holds one connection, which
+ * is the one the step's statements must use anyway.
+ */
+const connections = new WeakMap<Kysely<Database>, Promise<DatabaseConnection>>();
+
+function connectionOf(db: Kysely<Database>): Promise<DatabaseConnection> | undefined {
+  if (!db.isTransaction || db.getExecutor().plugins.length > 0) return undefined;
+  let connection = connections.get(db);
+  if (!connection) {
+    connection = db.getExecutor().provideConnection(async (c) => c);
+    connections.set(db, connection);
+  }
+  return connection;
 }
 
 function sameParameters(a: readonly unknown[], b: readonly unknown[]): boolean {
