@@ -16,7 +16,7 @@ export type Transaction = Statement[];
 
 const TASK_COLUMNS =
   'id, process_id, flow_task, task_type, status, created, assigned, started, finished, scheduled, token, external_task_id, owner_id, owner_permission, data, comments';
-const PROCESS_COLUMNS = 'id, flow, status, created, finished, data, parent_task_id, artifact_type, artifact_id, seed_type, seed_id';
+const PROCESS_COLUMNS = 'id, flow, status, created, finished, data, parent_task_id, artifact_type, artifact_id, seed_type, seed_id, version';
 
 const tuples = (rows: number, columns: number) =>
   Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ');
@@ -42,8 +42,8 @@ function insertTasks(processId: number, flow: string, now: number, tasks: TaskSp
 
 function insertProcess(id: number, flow: string, now: number, data: string): Statement {
   return {
-    sql: `insert into flowlane_process (${PROCESS_COLUMNS}) values ${tuples(1, 11)}`,
-    params: [id, flow, 'NEW', now, null, data, null, null, null, null, null],
+    sql: `insert into flowlane_process (${PROCESS_COLUMNS}) values ${tuples(1, 12)}`,
+    params: [id, flow, 'NEW', now, null, data, null, null, null, null, null, 0],
   };
 }
 
@@ -51,10 +51,13 @@ function insertLinks(links: Array<[number, number]>): Statement {
   return { sql: `insert into flowlane_task_previous (task_id, previous_id) values ${tuples(links.length, 2)}`, params: links.flat() };
 }
 
-const finishProcess = (id: number, now: number, data?: string): Statement =>
+// Every step bumps the process's version (Flowlane's optimistic check on the process row).
+const finishProcess = (id: number, now: number, version: number, data?: string): Statement =>
   data === undefined
-    ? { sql: 'update flowlane_process set status = ?, finished = ? where id = ?', params: ['DONE', now, id] }
-    : { sql: 'update flowlane_process set status = ?, finished = ?, data = ? where id = ?', params: ['DONE', now, data, id] };
+    ? { sql: 'update flowlane_process set status = ?, finished = ?, version = ? where id = ?', params: ['DONE', now, version, id] }
+    : { sql: 'update flowlane_process set status = ?, finished = ?, data = ?, version = ? where id = ?', params: ['DONE', now, data, version, id] };
+
+const bumpProcess = (id: number, version: number): Statement => ({ sql: 'update flowlane_process set version = ? where id = ?', params: [version, id] });
 
 const finishHandle = (id: number, now: number): Statement => ({
   sql: 'update flowlane_task set status = ?, started = ?, finished = ? where id = ?',
@@ -87,7 +90,7 @@ export function plan(flow: FlowName, first: number, now: number): Transaction[] 
         ]),
         insertLinks([[check, approve], [send, check], [end, send]]),
         finishHandle(approve, now),
-        finishProcess(p, now, '{"text":"Hello, world","approved":true,"sent":1}'),
+        finishProcess(p, now, 1, '{"text":"Hello, world","approved":true,"sent":1}'),
       ],
     ];
   }
@@ -109,8 +112,9 @@ export function plan(flow: FlowName, first: number, now: number): Transaction[] 
       insertTasks(p, label, now, [{ id: join, node: 'join', type: 'GATE', status: 'STARTED', started: now, data: `{"splitTaskId":${split}}` }]),
       insertLinks([[join, a]]),
       finishHandle(a, now),
+      bumpProcess(p, 1),
     ],
-    [insertLinks([[join, b]]), finishHandle(b, now)],
+    [insertLinks([[join, b]]), finishHandle(b, now), bumpProcess(p, 2)],
     [
       insertTasks(p, label, now, [{ id: end, node: 'end', type: 'END', status: 'DONE', finished: now }]),
       insertLinks([[join, c], [end, join]]),
@@ -119,7 +123,7 @@ export function plan(flow: FlowName, first: number, now: number): Transaction[] 
         sql: 'update flowlane_task set status = ?, finished = ?, started = case when id = ? then ? else started end where id in (?, ?)',
         params: ['DONE', now, c, now, c, join],
       },
-      finishProcess(p, now),
+      finishProcess(p, now, 3),
     ],
   ];
 }

@@ -12,6 +12,7 @@ import type { DbKind } from '../db.ts';
 import type { FlowName } from '../flows.ts';
 import type { RunResult } from './measure.ts';
 import type { WorkerInput } from './worker.ts';
+import { sameFingerprint } from './fingerprint.ts';
 
 export interface EngineCase {
   db: DbKind;
@@ -41,6 +42,12 @@ export async function runEngine(options: BenchOptions, dbs: DbKind[], log: (line
           const got: Partial<Record<WorkerInput['who'], RunResult>> = {};
           for (const who of order) got[who] = await runChild<RunResult>('./engine/worker.ts', input(who));
           runs.push({ flowlane: got.flowlane!, floor: got.floor! });
+          if (!sameFingerprint(got.flowlane!.rows ?? {}, got.floor!.rows ?? {})) {
+            throw new Error(
+              `the floor no longer writes the rows Flowlane writes (${db} ${flow}): update bench/engine/floor-plan.ts\n` +
+                `flowlane: ${JSON.stringify(got.flowlane!.rows)}\nfloor:    ${JSON.stringify(got.floor!.rows)}`,
+            );
+          }
           log(
             `engine ${db} ${flow} n=${n} run ${r + 1}/${options.runs}: flowlane ${got.flowlane!.processesPerSecond.toFixed(0)}/s, ` +
               `floor ${got.floor!.processesPerSecond.toFixed(0)}/s`,

@@ -30,6 +30,8 @@ export interface RunResult {
   peakRssMB: number;
   /** Resident set after warm-up, before the measured run: peak minus this is what the run added. */
   baseRssMB: number;
+  /** The rows the run left, per process (see fingerprint.ts). */
+  rows?: Record<string, number>;
 }
 
 const BEGIN = /^\s*(begin|start transaction)\b/i;

@@ -5,6 +5,7 @@ import type { FlowName } from '../flows.ts';
 import { runFlowlane } from './flowlane.ts';
 import { runFloor } from './floor.ts';
 import type { RunResult } from './measure.ts';
+import { fingerprint } from './fingerprint.ts';
 
 export interface WorkerInput {
   who: 'flowlane' | 'floor';
@@ -19,7 +20,8 @@ await childMain<WorkerInput, RunResult>(async (input) => {
   const database = await createBenchDatabase(input.db);
   try {
     const options = { ...input, url: database.url };
-    return input.who === 'flowlane' ? await runFlowlane(options) : await runFloor(options);
+    const result = input.who === 'flowlane' ? await runFlowlane(options) : await runFloor(options);
+    return { ...result, rows: await fingerprint(input.db, database.url, input.n + input.warmup) };
   } finally {
     await database.drop();
   }
