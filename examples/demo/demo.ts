@@ -20,11 +20,12 @@ const ROLES: Record<string, { about: string; permissions: string[] }> = {
     permissions: ['helloworld.view', 'helloworld.can_start', 'review.view', 'review.can_start'],
   },
   supervisor: {
-    about: 'approves messages, reviews documents, takes out extra insurance, manages all flows',
+    about: 'approves messages (and overdue ones), reviews documents, takes out extra insurance, manages all flows',
     permissions: [
       'helloworld.view',
       'helloworld.manage',
       'helloworld.can_approve',
+      'helloworld.can_escalate',
       'review.view',
       'review.manage',
       'review.can_review',

@@ -9,9 +9,12 @@ import { ShipmentFlow, type ShipmentData } from '../../examples/shipment.ts';
 import { ReviewFlow } from '../../examples/review.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { engineOn, user } from '../support/engine.ts';
+import { startWorker, type Worker } from '../../src/jobs/index.ts';
+
+const DAY = 86_400_000;
 
 const writer = user('writer', { permissions: ['helloworld.can_start'] });
-const supervisor = user('supervisor', { permissions: ['helloworld.can_approve'] });
+const supervisor = user('supervisor', { permissions: ['helloworld.can_approve', 'helloworld.can_escalate'] });
 const clerkPermissions = ['start', 'shipment_type', 'check_insurance', 'fill_post_label', 'request_quotes', 'pick_quote'].map(
   (node) => `shipment.can_${node}`,
 );
@@ -35,12 +38,27 @@ const customer = {
 
 await describeEachDatabase('example flows', (db) => {
   let engine: Engine;
+  let worker: Worker;
+  let now = Date.UTC(2030, 0, 1);
   beforeEach(async () => {
-    engine = await engineOn(db.url, [HelloWorldFlow, ShipmentFlow, ReviewFlow]);
+    now = Date.UTC(2030, 0, 1);
+    engine = await engineOn(db.url, [HelloWorldFlow, ShipmentFlow, ReviewFlow], { now: () => now });
+    worker = await startWorker(engine, { pollInterval: 20, sweepInterval: 100 });
   });
   afterEach(async () => {
+    await worker.stop();
     await engine.close();
   });
+
+  /** Waits until the worker has finished the process (the hello world message is sent by a job). */
+  async function finished(processId: number) {
+    for (let waited = 0; waited < 10_000; waited += 20) {
+      const process = await engine.getProcess(processId);
+      if (process.status !== 'NEW') return process;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`process ${processId} did not finish`);
+  }
 
   /** The one open task of `node` in the process. */
   async function open(processId: number, node: string) {
@@ -64,15 +82,36 @@ await describeEachDatabase('example flows', (db) => {
     const process = await engine.start(HelloWorldFlow, 'start', { user: writer, data: { text: 'Hello, world' } });
     await expect(work(process.id, 'approve', writer)).rejects.toThrow(PermissionDeniedError);
     await work(process.id, 'approve', supervisor, { approved: true });
-    const done = await engine.getProcess(process.id);
+    // The approval commits with the job waiting; the worker sends and finishes.
+    expect((await open(process.id, 'send')).taskType).toBe('JOB');
+    const done = await finished(process.id);
     expect(done).toMatchObject({ status: 'DONE', data: { text: 'Hello, world', approved: true, sent: true } });
     expect(await nodes(process.id)).toEqual(['start', 'approve', 'checkApprove', 'send', 'end']);
+  });
+
+  it('hello world: an approval nobody gives within two days goes to the escalation task', async () => {
+    const process = await engine.start(HelloWorldFlow, 'start', { user: writer, data: { text: 'Urgent' } });
+    const approve = await open(process.id, 'approve');
+    expect(approve.scheduled).toBe(now + 2 * DAY);
+    now += 2 * DAY + 1;
+    const escalate = await (async () => {
+      for (let waited = 0; waited < 10_000; waited += 20) {
+        const found = (await engine.getTasks(process.id)).find((t) => t.node === 'escalate');
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('the escalation task did not appear');
+    })();
+    expect((await engine.getTask(approve.id)).status).toBe('CANCELED');
+    await engine.assign(escalate.id, { user: supervisor });
+    await engine.execute(escalate.id, { user: supervisor, data: { approved: true } });
+    expect(await finished(process.id)).toMatchObject({ status: 'DONE', data: { sent: true } });
   });
 
   it('hello world: a rejected message is not sent', async () => {
     const process = await engine.start(HelloWorldFlow, 'start', { user: writer, data: { text: 'Spam' } });
     await work(process.id, 'approve', supervisor, { approved: false });
-    expect(await engine.getProcess(process.id)).toMatchObject({ status: 'DONE', data: { approved: false, sent: false } });
+    expect(await finished(process.id)).toMatchObject({ status: 'DONE', data: { approved: false, sent: false } });
     expect(await nodes(process.id)).toEqual(['start', 'approve', 'checkApprove', 'end']);
   });
 
