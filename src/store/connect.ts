@@ -8,6 +8,7 @@ import { Kysely, SqliteDialect, PostgresDialect, MysqlDialect, CompiledQuery, ty
 import type { Database } from './schema.ts';
 import { StatementCounter, countingDialect } from './statements.ts';
 import { withStatementCache } from './sqlite-statements.ts';
+import { runShapesAsNamedStatements } from './pg-statements.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -33,6 +34,10 @@ export interface DatabaseSettings {
   /** SQLite `journal_mode` of a file database. Default WAL: readers never
    * wait for the writer. */
   sqliteJournalMode?: 'WAL' | 'DELETE';
+  /** PostgreSQL: run the engine's step statements as named prepared
+   * statements, planned once per connection. Default true; set false
+   * behind a pooler that shares server sessions (PgBouncer transaction mode). */
+  postgresPreparedStatements?: boolean;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -42,6 +47,7 @@ export const DEFAULT_SETTINGS = {
   sqliteBusyTimeoutMs: 5_000,
   sqliteSynchronous: 'NORMAL',
   sqliteJournalMode: 'WAL',
+  postgresPreparedStatements: true,
 } as const satisfies Required<DatabaseSettings>;
 
 export interface OpenDatabase {
@@ -162,6 +168,7 @@ async function postgresDialect(url: string, settings: Required<DatabaseSettings>
   // The pool has already dropped the client, and the next query that needs
   // the server surfaces any real outage, so nothing else is to be done here.
   pool.on('error', () => undefined);
+  if (settings.postgresPreparedStatements) pool.on('connect', runShapesAsNamedStatements);
   return new PostgresDialect({ pool });
 }
 
@@ -230,6 +237,7 @@ function checkSettings(settings: Required<DatabaseSettings>): Required<DatabaseS
   }
   if (!['OFF', 'NORMAL', 'FULL'].includes(settings.sqliteSynchronous)) throw new Error(`sqliteSynchronous must be OFF, NORMAL or FULL`);
   if (!['WAL', 'DELETE'].includes(settings.sqliteJournalMode)) throw new Error(`sqliteJournalMode must be WAL or DELETE`);
+  if (typeof settings.postgresPreparedStatements !== 'boolean') throw new Error('postgresPreparedStatements must be true or false');
   return settings;
 }
 

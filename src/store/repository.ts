@@ -4,7 +4,7 @@
  * share its transaction. Rows are written in multi-row statements.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database, ProcessRow, TaskRow, TaskStatus } from './schema.ts';
+import { PROCESS_COLUMNS, TASK_COLUMNS, type Database, type ProcessRow, type TaskRow, type TaskStatus } from './schema.ts';
 import type { DialectName } from './connect.ts';
 import { QueryShapes } from './shapes.ts';
 import { ACTIVE_STATUSES, type ProcessState, type TaskState } from '../engine/model.ts';
@@ -125,7 +125,7 @@ export class Repository {
     const byProcess = 'processId' in key;
     const locked = lock !== 'none' && this.dialect !== 'sqlite';
     const result = await this.shapes.run(db, `loadProcess:${byProcess ? 'process' : 'task'}:${locked ? lock : 'none'}`, [byProcess ? key.processId : key.taskId], () => {
-      let query = db.selectFrom('flowlane_process').selectAll();
+      let query = db.selectFrom('flowlane_process').select(PROCESS_COLUMNS);
       query = byProcess
         ? query.where('id', '=', key.processId)
         : query.where('id', '=', db.selectFrom('flowlane_task').select('process_id').where('id', '=', key.taskId));
@@ -143,7 +143,7 @@ export class Repository {
     const result = await this.shapes.run(db, `loadStepTasks:${alsoIds.length}`, [processId, ...ACTIVE_STATUSES, ...alsoIds], () =>
       db
         .selectFrom('flowlane_task')
-        .selectAll()
+        .select(TASK_COLUMNS)
         .where('process_id', '=', processId)
         .where((eb) =>
           alsoIds.length

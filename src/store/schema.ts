@@ -130,3 +130,20 @@ export interface Database {
 
 export type ProcessRow = ProcessTable;
 export type TaskRow = TaskTable;
+
+/**
+ * The columns of the engine's rows, for statements that name them rather
+ * than `select *` (a prepared statement's result must not change shape
+ * when a migration adds a column). The checks below fail to compile when
+ * a table gains a column that is not listed.
+ */
+export const PROCESS_COLUMNS = [
+  'id', 'flow', 'status', 'created', 'finished', 'data', 'parent_task_id', 'artifact_type', 'artifact_id', 'seed_type', 'seed_id', 'version',
+] as const satisfies ReadonlyArray<keyof ProcessTable>;
+export const TASK_COLUMNS = [
+  'id', 'process_id', 'flow_task', 'task_type', 'status', 'created', 'assigned', 'started', 'finished', 'scheduled', 'token',
+  'external_task_id', 'owner_id', 'owner_permission', 'data', 'comments',
+] as const satisfies ReadonlyArray<keyof TaskTable>;
+type Unlisted<T, L extends ReadonlyArray<keyof T>> = Exclude<keyof T, L[number]>;
+export const processColumnsComplete: [Unlisted<ProcessTable, typeof PROCESS_COLUMNS>] extends [never] ? true : never = true;
+export const taskColumnsComplete: [Unlisted<TaskTable, typeof TASK_COLUMNS>] extends [never] ? true : never = true;

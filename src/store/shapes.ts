@@ -15,6 +15,14 @@ import type { Database } from './schema.ts';
 /** Shapes kept; keys vary with row and id counts, so bound them. */
 const MAX_SHAPES = 1000;
 
+/**
+ * SQL text of every shape, with a statement name: drivers that can keep
+ * named prepared statements per connection (PostgreSQL, see
+ * pg-statements.ts) run these by name, so the server parses and plans each
+ * shape once per connection. Shapes are few and their texts fixed.
+ */
+export const shapeStatementNames = new Map<string, string>();
+
 export class QueryShapes {
   private readonly texts = new Map<string, string>();
 
@@ -32,6 +40,9 @@ export class QueryShapes {
       text = compiled.sql;
       if (this.texts.size >= MAX_SHAPES) this.texts.delete(this.texts.keys().next().value!);
       this.texts.set(key, text);
+      if (!shapeStatementNames.has(text) && shapeStatementNames.size < MAX_SHAPES) {
+        shapeStatementNames.set(text, `flowlane_${shapeStatementNames.size + 1}`);
+      }
     }
     const query = CompiledQuery.raw(text, parameters as unknown[]) as CompiledQuery<R>;
     const connection = connectionOf(db);
