@@ -17,11 +17,13 @@ import { InvalidArgumentError } from '../errors.ts';
 const WRITABLE_PROCESS = new Set(['data', 'artifactType', 'artifactId', 'seedType', 'seedId']);
 const WRITABLE_TASK = new Set(['data', 'comments']);
 
-function guarded<T extends object>(target: T, writable: ReadonlySet<string>, what: string): T {
+/** One handler per kind of object, shared by every activation: a step
+ * makes an activation per node it runs, and fresh closures cost. */
+function guard(writable: ReadonlySet<string>, what: string): ProxyHandler<object> {
   const refuse = (key: string | symbol): never => {
     throw new InvalidArgumentError(`${what}.${String(key)} is read-only in flow code; only ${[...writable].join(', ')} may be changed`);
   };
-  return new Proxy(target, {
+  return {
     set(object, key, value) {
       if (typeof key !== 'string' || !writable.has(key)) refuse(key);
       (object as Record<string, unknown>)[key as string] = value;
@@ -29,8 +31,11 @@ function guarded<T extends object>(target: T, writable: ReadonlySet<string>, wha
     },
     deleteProperty: (_object, key) => refuse(key),
     defineProperty: (_object, key) => refuse(key),
-  });
+  };
 }
+
+const PROCESS_GUARD = guard(WRITABLE_PROCESS, 'activation.process');
+const TASK_GUARD = guard(WRITABLE_TASK, 'activation.task');
 
 export class Activation<D = any> {
   readonly process: ProcessState<D>;
@@ -44,8 +49,8 @@ export class Activation<D = any> {
     task: TaskState,
     readonly node: Node,
   ) {
-    this.process = guarded(process, WRITABLE_PROCESS, 'activation.process');
-    this.task = guarded(task, WRITABLE_TASK, 'activation.task');
+    this.process = new Proxy(process, PROCESS_GUARD) as ProcessState<D>;
+    this.task = new Proxy(task, TASK_GUARD) as TaskState;
   }
 
   get user(): FlowUser {
