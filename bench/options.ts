@@ -17,7 +17,8 @@ export interface BenchOptions {
   flows: FlowName[];
   /** Engine throughput: processes per run. */
   sizes: number[];
-  warmup: number;
+  /** Processes driven before measuring (JIT, caches), per database. */
+  warmup: Record<DbKind, number>;
   /** Processes driven at once on PostgreSQL (SQLite has one writer: 1). */
   pgConcurrency: number;
   /** Scale: tasks and processes bulk-loaded. */
@@ -66,12 +67,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     dbs: list(flags.get('db'), ['sqlite', 'postgres'] as const, ['sqlite', 'postgres']),
     flows: list(flags.get('flows'), ['hello', 'splitjoin'] as const, ['hello', 'splitjoin']),
     sizes: flags.has('sizes') ? flags.get('sizes')!.split(',').map(Number) : quick ? [200, 1_000] : [1_000, 10_000],
-    warmup: quick ? 50 : 200,
-    pgConcurrency: num('concurrency', 8),
+    warmup: quick ? { sqlite: 200, postgres: 100 } : { sqlite: 1000, postgres: 300 },
+    pgConcurrency: num('concurrency', 16),
     scaleTasks,
     scaleProcesses: Math.round(scaleTasks / 5),
-    scaleSamples: quick ? 50 : 200,
-    httpSeconds: num('seconds', quick ? 3 : 10),
+    scaleSamples: quick ? 30 : 100,
+    httpSeconds: num('seconds', quick ? 3 : 5),
     httpConnections: 50,
   };
 }

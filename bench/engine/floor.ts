@@ -10,7 +10,7 @@ import { openDatabase } from '../../src/index.ts';
 import { sqliteFileOf } from '../../src/store/connect.ts';
 import { FLOWS, type FlowName } from '../flows.ts';
 import { plan, IDS_PER_PROCESS, type Transaction } from './floor-plan.ts';
-import { peakRssMB, rssMB, runPool, startCost, type RunResult } from './measure.ts';
+import { heapAfterGcMB, peakRssMB, rssMB, runPool, startCost, type RunResult } from './measure.ts';
 
 export interface FloorRun {
   url: string;
@@ -130,7 +130,7 @@ export async function runFloor(options: FloorRun): Promise<RunResult> {
   };
   try {
     await runPool(options.warmup, options.concurrency, () => one(false));
-    global.gc?.();
+    const heapBefore = heapAfterGcMB();
     const baseRssMB = rssMB();
     const stopCost = startCost();
     const started = performance.now();
@@ -159,6 +159,7 @@ export async function runFloor(options: FloorRun): Promise<RunResult> {
       ...cost,
       peakRssMB: peakRssMB(),
       baseRssMB,
+      heapAfterGcMB: { before: heapBefore, after: heapAfterGcMB() },
     };
   } finally {
     await executor.close();

@@ -5,7 +5,7 @@
  */
 import { createEngine } from '../../src/index.ts';
 import { FLOWS, type FlowName } from '../flows.ts';
-import { countTransactions, peakRssMB, rssMB, runPool, startCost, type RunResult } from './measure.ts';
+import { countTransactions, heapAfterGcMB, peakRssMB, rssMB, runPool, startCost, type RunResult } from './measure.ts';
 
 export interface FlowlaneRun {
   url: string;
@@ -18,7 +18,8 @@ export interface FlowlaneRun {
 
 export async function runFlowlane(options: FlowlaneRun): Promise<RunResult> {
   const { cls, tasks } = FLOWS[options.flow];
-  const engine = await createEngine({ database: options.url, flows: [cls] });
+  // As many pooled connections as processes driven at once: the floor has as many clients.
+  const engine = await createEngine({ database: options.url, flows: [cls], settings: { poolSize: Math.max(options.concurrency, 1) } });
   try {
     const handles = new Map<number, number[]>();
     engine.on('task.created', ({ task }) => {
@@ -34,7 +35,7 @@ export async function runFlowlane(options: FlowlaneRun): Promise<RunResult> {
       for (const id of ids) await engine.runHandle(id);
     };
     await runPool(options.warmup, options.concurrency, one);
-    global.gc?.();
+    const heapBefore = heapAfterGcMB();
     const baseRssMB = rssMB();
     const transactions = countTransactions(engine.database.statements);
     const before = transactions.count;
@@ -69,6 +70,7 @@ export async function runFlowlane(options: FlowlaneRun): Promise<RunResult> {
       ...cost,
       peakRssMB: peakRssMB(),
       baseRssMB,
+      heapAfterGcMB: { before: heapBefore, after: heapAfterGcMB() },
     };
   } finally {
     await engine.close();

@@ -21,8 +21,18 @@ export interface EngineCase {
   concurrency: number;
   runs: Array<{ flowlane: RunResult; floor: RunResult }>;
   /** Medians over the runs. */
-  flowlane: { processesPerSecond: number; tasksPerSecond: number; peakRssMB: number; addedRssMB: number; perProcess: RunResult['perProcess'] };
-  floor: { processesPerSecond: number; perProcess: RunResult['perProcess'] };
+  flowlane: {
+    processesPerSecond: number;
+    tasksPerSecond: number;
+    peakRssMB: number;
+    addedRssMB: number;
+    /** JS heap after a full GC at the end of the run. */
+    heapAfterGcMB: number;
+    cpuMsPerProcess: number;
+    writtenKBPerProcess: number | null;
+    perProcess: RunResult['perProcess'];
+  };
+  floor: { processesPerSecond: number; cpuMsPerProcess: number; perProcess: RunResult['perProcess'] };
   /** Median of Flowlane's time over the floor's time, per repetition. */
   overFloor: number;
 }
@@ -37,7 +47,7 @@ export async function runEngine(options: BenchOptions, dbs: DbKind[], log: (line
       for (const n of options.sizes) {
         const runs: EngineCase['runs'] = [];
         for (let r = 0; r < options.runs; r++) {
-          const input = (who: WorkerInput['who']): WorkerInput => ({ who, db, flow, n, warmup: options.warmup, concurrency });
+          const input = (who: WorkerInput['who']): WorkerInput => ({ who, db, flow, n, warmup: options.warmup[db], concurrency });
           const order: Array<WorkerInput['who']> = r % 2 ? ['floor', 'flowlane'] : ['flowlane', 'floor'];
           const got: Partial<Record<WorkerInput['who'], RunResult>> = {};
           for (const who of order) got[who] = await runChild<RunResult>('./engine/worker.ts', input(who));
@@ -68,9 +78,16 @@ export async function runEngine(options: BenchOptions, dbs: DbKind[], log: (line
             tasksPerSecond: medianOf(fl, (r) => r.tasksPerSecond),
             peakRssMB: medianOf(fl, (r) => r.peakRssMB),
             addedRssMB: medianOf(fl, (r) => r.peakRssMB - r.baseRssMB),
+            heapAfterGcMB: medianOf(fl, (r) => r.heapAfterGcMB.after),
+            cpuMsPerProcess: medianOf(fl, (r) => r.cpuMsPerProcess),
+            writtenKBPerProcess: fl[0]!.writtenKBPerProcess === null ? null : medianOf(fl, (r) => r.writtenKBPerProcess ?? 0),
             perProcess: perProcess(fl),
           },
-          floor: { processesPerSecond: medianOf(fo, (r) => r.processesPerSecond), perProcess: perProcess(fo) },
+          floor: {
+            processesPerSecond: medianOf(fo, (r) => r.processesPerSecond),
+            cpuMsPerProcess: medianOf(fo, (r) => r.cpuMsPerProcess),
+            perProcess: perProcess(fo),
+          },
           overFloor: median(runs.map((x) => x.flowlane.seconds / x.floor.seconds)),
         });
       }

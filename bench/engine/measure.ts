@@ -30,6 +30,10 @@ export interface RunResult {
   peakRssMB: number;
   /** Resident set after warm-up, before the measured run: peak minus this is what the run added. */
   baseRssMB: number;
+  /** JS heap in use after a full GC, MB, before and after the measured run:
+   * what the run keeps alive (a leak grows it with N; RSS also holds
+   * SQLite's page cache, which fills up to its size as the file grows). */
+  heapAfterGcMB: { before: number; after: number };
   /** The rows the run left, per process (see fingerprint.ts). */
   rows?: Record<string, number>;
 }
@@ -73,6 +77,12 @@ export function startCost(): (n: number) => { cpuMsPerProcess: number; writtenKB
 }
 
 export const rssMB = () => process.memoryUsage.rss() / 2 ** 20;
+
+/** JS heap in use after a full collection (needs --expose-gc), MB. */
+export function heapAfterGcMB(): number {
+  global.gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
 export const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
 
 /** Runs `count` jobs with at most `concurrency` in flight. */

@@ -81,7 +81,7 @@ export async function runHttp(options: BenchOptions, dbs: DbKind[], log: (line: 
   const seconds = options.httpSeconds;
   const runs: Array<{ db: DbKind; routes: HttpRoute[] }> = [];
   for (const db of dbs) {
-    const input: ServerInput = { db, users: 100, tasksPerUser: options.quick ? 20 : 50 };
+    const input: ServerInput = { db, users: 100, tasksPerUser: 20 };
     const { info, stop } = await startServer(input);
     try {
       const form = (user: number, fields: Record<string, string>) => new URLSearchParams({ ...fields, _csrf: info.users[user]!.csrf }).toString();

@@ -23,8 +23,11 @@ function engineSection(results: Results): string[] {
   if (!part) return ['## Engine throughput', '', '_Not run yet._'];
   const out = ['## Engine throughput and the floor', '', machineLine(part.machine, `Measured ${part.options.runs} runs per case, medians`), ''];
   out.push(
-    row(['database', 'flow', 'N', 'processes/s', 'tasks/s', 'floor processes/s', 'time ÷ floor', 'data stmts/process (S/I/U)', 'control stmts', 'transactions', 'peak RSS MB (added)']),
-    row(Array(11).fill('---')),
+    row([
+      'database', 'flow', 'N', 'processes/s', 'tasks/s', 'floor processes/s', 'time ÷ floor', 'CPU ms/process (floor)',
+      'data stmts/process (S/I/U)', 'control stmts', 'transactions', 'peak RSS MB (added)', 'heap after GC MB',
+    ]),
+    row(Array(13).fill('---')),
   );
   for (const c of part.cases) {
     const p = c.flowlane.perProcess;
@@ -37,10 +40,12 @@ function engineSection(results: Results): string[] {
         fmt(c.flowlane.tasksPerSecond),
         fmt(c.floor.processesPerSecond),
         `${fmt(c.overFloor, 2)}×`,
+        `${fmt(c.flowlane.cpuMsPerProcess, 2)} (${fmt(c.floor.cpuMsPerProcess, 2)})`,
         `${fmt(p.data, 2)} (${fmt(p.select, 1)}/${fmt(p.insert, 1)}/${fmt(p.update, 1)})`,
         fmt(p.control, 1),
         fmt(p.transactions, 1),
         `${fmt(c.flowlane.peakRssMB)} (${fmt(c.flowlane.addedRssMB)})`,
+        fmt(c.flowlane.heapAfterGcMB, 1),
       ]),
     );
   }
