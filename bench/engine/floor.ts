@@ -41,6 +41,8 @@ async function enginePragmas(url: string): Promise<string[]> {
       `synchronous = ${await read('synchronous')}`,
       `foreign_keys = ${await read('foreign_keys')}`,
       `busy_timeout = ${await read('busy_timeout')}`,
+      `wal_autocheckpoint = ${await read('wal_autocheckpoint')}`,
+      `journal_size_limit = ${await read('journal_size_limit')}`,
     ];
   } finally {
     await open.close();
