@@ -12,20 +12,10 @@ import type { FlowSpec } from '../../flow/build.ts';
 import { ConcurrentUpdateError } from '../../errors.ts';
 import { WEB_ACTIONS, type WebAction, type WebEnv } from '../env.ts';
 import { statusOf } from '../viewset/errors.ts';
-import { whyNot, type TaskFacts } from '../ui/explain.ts';
+import { VERBS, whyNot, type TaskFacts } from '../ui/explain.ts';
 import { ProcessStatusBadge, TaskStatusBadge } from '../ui/status.tsx';
 import { TaskActions } from '../ui/task-actions.tsx';
 import { errorPage } from './error.tsx';
-
-const VERBS: Record<WebAction, string> = {
-  execute: 'work on',
-  assign: 'take',
-  unassign: 'unassign',
-  reassign: 'reassign',
-  cancel: 'cancel',
-  undo: 'undo',
-  revive: 'revive',
-};
 
 /** Headings for a task that is no longer open; otherwise the status's ("Not allowed", "Not possible now"). */
 const TITLES: Partial<Record<string, string>> = { DONE: 'Already done', CANCELED: 'No longer open', REVIVED: 'No longer open' };

@@ -27,7 +27,8 @@ export interface TaskFacts {
   actions: readonly WebAction[];
 }
 
-const VERBS: Record<WebAction, string> = {
+/** The verb a refusal uses for each action ("you cannot take this task"). */
+export const VERBS: Record<WebAction, string> = {
   execute: 'work on',
   assign: 'take',
   unassign: 'unassign',
