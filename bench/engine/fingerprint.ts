@@ -1,6 +1,6 @@
 /**
  * What a run left in the tables, per process: tasks by node and status,
- * processes by status and version, links. Flowlane's run and the floor's
+ * processes by status and version, links (ids in the tasks' `previous`). Flowlane's run and the floor's
  * must match, or the floor no longer writes "the same rows".
  */
 import { Kysely, SqliteDialect, PostgresDialect, sql } from 'kysely';
@@ -23,7 +23,9 @@ export async function fingerprint(kind: 'sqlite' | 'postgres', url: string, proc
     for (const r of (await sql<{ k: string; n: number }>`select status || ' v' || version as k, count(*) as n from flowlane_process group by status, version`.execute(db)).rows) {
       add(`process ${r.k}`, r.n);
     }
-    add('links', (await sql<{ n: number }>`select count(*) as n from flowlane_task_previous`.execute(db)).rows[0]!.n);
+    // Links: the ids listed in the tasks' `previous` column.
+    const links = await sql<{ n: number }>`select coalesce(sum(length(previous) - length(replace(previous, ',', '')) + 1), 0) as n from flowlane_task where previous is not null`.execute(db);
+    add('links', links.rows[0]!.n);
     return out;
   } finally {
     await db.destroy();

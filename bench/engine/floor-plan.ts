@@ -15,7 +15,7 @@ export interface Statement {
 export type Transaction = Statement[];
 
 const TASK_COLUMNS =
-  'id, process_id, flow_task, task_type, status, created, assigned, started, finished, scheduled, token, external_task_id, owner_id, owner_permission, data, comments';
+  'id, process_id, flow_task, task_type, status, created, assigned, started, finished, scheduled, token, external_task_id, owner_id, owner_permission, data, comments, previous';
 const PROCESS_COLUMNS = 'id, flow, status, created, finished, data, parent_task_id, artifact_type, artifact_id, seed_type, seed_id, version';
 
 const tuples = (rows: number, columns: number) =>
@@ -30,14 +30,16 @@ interface TaskSpec {
   finished?: number | null;
   token?: string;
   data?: string;
+  /** Ids of the tasks that led to it, joined by commas. */
+  previous?: string;
 }
 
 function insertTasks(processId: number, flow: string, now: number, tasks: TaskSpec[]): Statement {
   const params = tasks.flatMap((t) => [
     t.id, processId, `${flow}.${t.node}`, t.type, t.status, now, null, t.started ?? null, t.finished ?? null, null,
-    t.token ?? 'start', null, null, null, t.data ?? '{}', null,
+    t.token ?? 'start', null, null, null, t.data ?? '{}', null, t.previous ?? null,
   ]);
-  return { sql: `insert into flowlane_task (${TASK_COLUMNS}) values ${tuples(tasks.length, 16)}`, params };
+  return { sql: `insert into flowlane_task (${TASK_COLUMNS}) values ${tuples(tasks.length, 17)}`, params };
 }
 
 function insertProcess(id: number, flow: string, now: number, data: string): Statement {
@@ -45,10 +47,6 @@ function insertProcess(id: number, flow: string, now: number, data: string): Sta
     sql: `insert into flowlane_process (${PROCESS_COLUMNS}) values ${tuples(1, 12)}`,
     params: [id, flow, 'NEW', now, null, data, null, null, null, null, null, 0],
   };
-}
-
-function insertLinks(links: Array<[number, number]>): Statement {
-  return { sql: `insert into flowlane_task_previous (task_id, previous_id) values ${tuples(links.length, 2)}`, params: links.flat() };
 }
 
 // Every step bumps the process's version (Flowlane's optimistic check on the process row).
@@ -78,17 +76,15 @@ export function plan(flow: FlowName, first: number, now: number): Transaction[] 
         insertProcess(p, label, now, '{"text":"Hello, world","approved":false,"sent":0}'),
         insertTasks(p, label, now, [
           { id: start, node: 'start', type: 'START', status: 'DONE', finished: now },
-          { id: approve, node: 'approve', type: 'HANDLE', status: 'NEW' },
+          { id: approve, node: 'approve', type: 'HANDLE', status: 'NEW', previous: `${start}` },
         ]),
-        insertLinks([[approve, start]]),
       ],
       [
         insertTasks(p, label, now, [
-          { id: check, node: 'check', type: 'GATE', status: 'DONE', finished: now },
-          { id: send, node: 'send', type: 'FUNCTION', status: 'DONE', finished: now },
-          { id: end, node: 'end', type: 'END', status: 'DONE', finished: now },
+          { id: check, node: 'check', type: 'GATE', status: 'DONE', finished: now, previous: `${approve}` },
+          { id: send, node: 'send', type: 'FUNCTION', status: 'DONE', finished: now, previous: `${check}` },
+          { id: end, node: 'end', type: 'END', status: 'DONE', finished: now, previous: `${send}` },
         ]),
-        insertLinks([[check, approve], [send, check], [end, send]]),
         finishHandle(approve, now),
         finishProcess(p, now, 1, '{"text":"Hello, world","approved":true,"sent":1}'),
       ],
@@ -101,27 +97,37 @@ export function plan(flow: FlowName, first: number, now: number): Transaction[] 
       insertProcess(p, label, now, '{}'),
       insertTasks(p, label, now, [
         { id: start, node: 'start', type: 'START', status: 'DONE', finished: now },
-        { id: split, node: 'split', type: 'GATE', status: 'DONE', finished: now },
-        { id: a, node: 'a', type: 'HANDLE', status: 'NEW', token: `start/${split}_1` },
-        { id: b, node: 'b', type: 'HANDLE', status: 'NEW', token: `start/${split}_2` },
-        { id: c, node: 'c', type: 'HANDLE', status: 'NEW', token: `start/${split}_3` },
+        { id: split, node: 'split', type: 'GATE', status: 'DONE', finished: now, previous: `${start}` },
+        { id: a, node: 'a', type: 'HANDLE', status: 'NEW', token: `start/${split}_1`, previous: `${split}` },
+        { id: b, node: 'b', type: 'HANDLE', status: 'NEW', token: `start/${split}_2`, previous: `${split}` },
+        { id: c, node: 'c', type: 'HANDLE', status: 'NEW', token: `start/${split}_3`, previous: `${split}` },
       ]),
-      insertLinks([[split, start], [a, split], [b, split], [c, split]]),
     ],
     [
-      insertTasks(p, label, now, [{ id: join, node: 'join', type: 'GATE', status: 'STARTED', started: now, data: `{"splitTaskId":${split}}` }]),
-      insertLinks([[join, a]]),
+      insertTasks(p, label, now, [
+        { id: join, node: 'join', type: 'GATE', status: 'STARTED', started: now, data: `{"splitTaskId":${split}}`, previous: `${a}` },
+      ]),
       finishHandle(a, now),
       bumpProcess(p, 1),
     ],
-    [insertLinks([[join, b]]), finishHandle(b, now), bumpProcess(p, 2)],
     [
-      insertTasks(p, label, now, [{ id: end, node: 'end', type: 'END', status: 'DONE', finished: now }]),
-      insertLinks([[join, c], [end, join]]),
-      // c (started now) and the join (started earlier) in one statement.
+      // b done, and the join gains b as a previous task, in one statement.
       {
-        sql: 'update flowlane_task set status = ?, finished = ?, started = case when id = ? then ? else started end where id in (?, ?)',
-        params: ['DONE', now, c, now, c, join],
+        sql:
+          'update flowlane_task set status = case when id = ? then ? else status end, started = case when id = ? then ? else started end, ' +
+          'finished = case when id = ? then ? else finished end, previous = case when id = ? then ? else previous end where id in (?, ?)',
+        params: [b, 'DONE', b, now, b, now, join, `${a},${b}`, b, join],
+      },
+      bumpProcess(p, 2),
+    ],
+    [
+      insertTasks(p, label, now, [{ id: end, node: 'end', type: 'END', status: 'DONE', finished: now, previous: `${join}` }]),
+      // c (started now) and the join (started earlier, gains c) in one statement.
+      {
+        sql:
+          'update flowlane_task set status = ?, finished = ?, started = case when id = ? then ? else started end, ' +
+          'previous = case when id = ? then ? else previous end where id in (?, ?)',
+        params: ['DONE', now, c, now, join, `${a},${b},${c}`, c, join],
       },
       finishProcess(p, now, 3),
     ],

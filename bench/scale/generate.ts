@@ -19,6 +19,7 @@ export interface ScaleShape {
 export type ProcessValues = [number, string, string, number, number | null, string, null, null, null, null, null];
 export type TaskValues = [
   number, number, string, string, string, number, number | null, number | null, number | null, null, string, null, number | null, string | null, string, null,
+  string | null,
 ];
 
 type Kind = 'approved' | 'rejected' | 'canceled' | 'queuedReview' | 'assignedReview' | 'queuedApprove' | 'startedApprove';
@@ -47,7 +48,8 @@ export function random(seed: number): () => number {
 export interface Batch {
   processes: ProcessValues[];
   tasks: TaskValues[];
-  links: Array<[number, number]>;
+  /** Tasks with a previous task (each has one here). */
+  links: number;
 }
 
 /** Yields the rows in batches of about `size` processes; ids run 1, 2, … in creation order. */
@@ -55,7 +57,7 @@ export function* generate(shape: ScaleShape, size: number): Generator<Batch> {
   const rnd = random(42);
   const step = (shape.now - shape.since) / shape.processes;
   let id = 1;
-  let batch: Batch = { processes: [], tasks: [], links: [] };
+  let batch: Batch = { processes: [], tasks: [], links: 0 };
   for (let p = 0; p < shape.processes; p++) {
     const kind = CYCLE[p % CYCLE.length]!;
     const f = Math.floor(rnd() * FLOW_COUNT);
@@ -74,8 +76,9 @@ export function* generate(shape: ScaleShape, size: number): Generator<Batch> {
       batch.tasks.push([
         taskId, processId, `${label}.${node}`, type, status, at, fields.assigned ?? null, fields.started ?? null,
         fields.finished === undefined ? at : fields.finished, null, 'start', null, fields.owner ?? null, fields.permission ?? null, fields.data ?? '{}', null,
+        previous === undefined ? null : String(previous),
       ]);
-      if (previous !== undefined) batch.links.push([taskId, previous]);
+      if (previous !== undefined) batch.links++;
       previous = taskId;
     };
     const review = `${label}.can_review`;
@@ -103,7 +106,7 @@ export function* generate(shape: ScaleShape, size: number): Generator<Batch> {
     batch.processes.push([processId, label, status, created, active ? null : Math.max(end, t), data, null, null, null, null, null]);
     if (batch.processes.length >= size) {
       yield batch;
-      batch = { processes: [], tasks: [], links: [] };
+      batch = { processes: [], tasks: [], links: 0 };
     }
   }
   if (batch.processes.length) yield batch;

@@ -10,14 +10,13 @@ import pg from 'pg';
 import { sqliteFileOf } from '../../src/store/connect.ts';
 import { generate, type Batch, type ScaleShape } from './generate.ts';
 
-const TABLES = ['flowlane_process', 'flowlane_task', 'flowlane_task_previous'] as const;
+const TABLES = ['flowlane_process', 'flowlane_task'] as const;
 const COLUMNS = {
   flowlane_process: ['id', 'flow', 'status', 'created', 'finished', 'data', 'parent_task_id', 'artifact_type', 'artifact_id', 'seed_type', 'seed_id'],
   flowlane_task: [
     'id', 'process_id', 'flow_task', 'task_type', 'status', 'created', 'assigned', 'started', 'finished', 'scheduled', 'token',
-    'external_task_id', 'owner_id', 'owner_permission', 'data', 'comments',
+    'external_task_id', 'owner_id', 'owner_permission', 'data', 'comments', 'previous',
   ],
-  flowlane_task_previous: ['task_id', 'previous_id'],
 } as const;
 
 /** Rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -108,14 +107,13 @@ export async function loadScaleData(kind: 'sqlite' | 'postgres', url: string, sh
       for (const [table, rows] of [
         ['flowlane_process', batch.processes],
         ['flowlane_task', batch.tasks],
-        ['flowlane_task_previous', batch.links],
       ] as const) {
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await loader.insert(table, rows.slice(i, i + ROWS_PER_INSERT));
       }
       await loader.exec('commit');
       counts.processes += batch.processes.length;
       counts.tasks += batch.tasks.length;
-      counts.links += batch.links.length;
+      counts.links += batch.links;
     };
     for (const batch of generate(shape, 20_000)) await flush(batch);
     // The id sequence must continue after the loaded rows, as if the engine had written them.
@@ -124,7 +122,7 @@ export async function loadScaleData(kind: 'sqlite' | 'postgres', url: string, sh
     for (const index of indexes) await loader.exec(index.sql);
     if (kind === 'sqlite') await loader.exec('analyze');
     // As autovacuum leaves a settled table: visibility maps set, so index-only scans are possible.
-    if (kind === 'postgres') await loader.exec('vacuum (analyze) flowlane_process, flowlane_task, flowlane_task_previous');
+    if (kind === 'postgres') await loader.exec('vacuum (analyze) flowlane_process, flowlane_task');
     return { ...counts, seconds: (performance.now() - started) / 1000, indexSeconds: (performance.now() - indexStarted) / 1000 };
   } finally {
     await loader.close();

@@ -187,7 +187,7 @@ function startTask(step: Step, task: TaskState): void {
 
 /** The tasks `task` led to that are still DONE or active: undo must wait for them. */
 export async function undoBlockers(step: Step, task: TaskState): Promise<TaskState[]> {
-  const leading = await step.loadTasks(await step.deps.repo.leadingTasks(step.trx, task.id));
+  const leading = await step.loadTasks(await step.deps.repo.leadingTasks(step.trx, task.processId, task.id));
   return leading.filter((t) => t.status !== 'CANCELED' && t.status !== 'REVIVED');
 }
 
@@ -218,8 +218,7 @@ async function undo(step: Step, process: ProcessState, task: TaskState, node: No
 }
 
 async function revive(step: Step, process: ProcessState, task: TaskState, node: Node): Promise<void> {
-  const links = await step.deps.repo.linksOf(step.trx, [task.id]);
-  const previous = links.filter((l) => l.task_id === task.id).map((l) => ({ id: l.previous_id }));
+  const previous = task.previous.map((id) => ({ id }));
   const { error: _error, ...data } = task.data;
   task.status = 'REVIVED';
   task.finished = step.now;

@@ -352,8 +352,8 @@ export class Engine {
     requireId(taskId, 'taskId');
     const row = await this.repo.getTask(this.database.db, taskId);
     if (!row) throw new NotFoundError(`Task ${taskId} does not exist`);
-    const links = await this.repo.linksOf(this.database.db, [taskId]);
-    return { ...taskFromRow(row), flow: row.flow, previous: links.filter((l) => l.task_id === taskId).map((l) => l.previous_id) };
+    const task = taskFromRow(row);
+    return { ...task, flow: row.flow, previous: task.previous.sort((a, b) => a - b) };
   }
 
   /** Every task of a process in creation order, each with the tasks that led to it. */
@@ -363,16 +363,9 @@ export class Engine {
     const process = await this.repo.getProcess(db, processId);
     if (!process) throw new NotFoundError(`Process ${processId} does not exist`);
     const rows = await this.repo.tasksOfProcess(db, processId);
-    const links = await this.repo.linksOf(db, rows.map((r) => Number(r.id)));
-    const previous = new Map<number, number[]>();
-    for (const link of links) {
-      const list = previous.get(link.task_id) ?? [];
-      list.push(link.previous_id);
-      previous.set(link.task_id, list);
-    }
     return rows.map((row) => {
       const task = taskFromRow(row);
-      return { ...task, flow: process.flow, previous: (previous.get(task.id) ?? []).sort((a, b) => a - b) };
+      return { ...task, flow: process.flow, previous: task.previous.sort((a, b) => a - b) };
     });
   }
 

@@ -258,7 +258,7 @@ registerKind('join', {
           `received branches of two different splits (task ${expected} and task ${branchToken.splitId}); a Join must close exactly one split`,
         );
       }
-      for (const previous of arrival.previous) step.uow.link(join.id, previous.id);
+      for (const previous of arrival.previous) join.previous.push(previous.id);
     } else {
       join = await step.createTask(
         { ...arrival, token },
@@ -279,7 +279,7 @@ registerKind('join', {
           `received branches of two different splits (task ${join.data.splitTaskId} and task ${splitId}); a Join must close exactly one split`,
         );
       }
-      for (const previous of sibling.previous) step.uow.link(join.id, previous.id);
+      for (const previous of sibling.previous) join.previous.push(previous.id);
     }
     const prefix = branchToken ? `${token}/${branchToken.splitId}_` : undefined;
     const waiting = prefix ? step.activeTasks(arrival.process.id).filter((t) => t.id !== join.id && t.token.startsWith(prefix)) : [];

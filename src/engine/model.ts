@@ -46,12 +46,13 @@ export interface TaskState {
   ownerPermission: string | null;
   data: Record<string, unknown>;
   comments: string | null;
+  /** Ids of the tasks that led to this one (a Join: its branches), oldest first. */
+  previous: number[];
 }
 
-/** A task as the read API returns it: with the tasks that led to it. */
+/** A task as the read API returns it. */
 export interface TaskInfo extends TaskState {
   flow: string;
-  previous: number[];
 }
 
 /** A task as an action left it (what assign, execute, … return). */

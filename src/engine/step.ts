@@ -116,7 +116,7 @@ export class Step {
   }
 
   emitTask(name: 'task.created' | 'task.assigned' | 'task.started' | 'task.finished' | 'task.canceled', task: TaskState): void {
-    this.emit(name, { flow: this.processes.get(task.processId)!.flow, task: { ...task } });
+    this.emit(name, { flow: this.processes.get(task.processId)!.flow, task: { ...task, previous: [...task.previous] } });
   }
 
   /** Creates a process (new, not yet started). */
@@ -161,11 +161,11 @@ export class Step {
       ownerPermission: null,
       data: arrival.data ? { ...arrival.data } : {},
       comments: null,
+      previous: arrival.previous.map((p) => p.id),
       ...fields,
     };
     this.tasks.set(task.id, task);
     this.uow.addTask(task, arrival.spec.label);
-    for (const previous of arrival.previous) this.uow.link(task.id, previous.id);
     this.emitTask('task.created', task);
     return task;
   }

@@ -23,7 +23,6 @@ export interface Checkpoint {
   tasks: Map<number, TaskState>;
   newProcessCount: number;
   newTaskIds: Set<number>;
-  linkCount: number;
 }
 
 export class UnitOfWork {
@@ -31,7 +30,6 @@ export class UnitOfWork {
   private readonly loadedTasks = new Map<number, Tracked<TaskState, TaskRow>>();
   private readonly newProcesses = new Map<number, ProcessState>();
   private readonly newTasks = new Map<number, { state: TaskState; flow: string }>();
-  private links: Array<{ task_id: number; previous_id: number }> = [];
 
   trackProcess(state: ProcessState, row: ProcessRow): void {
     this.loadedProcesses.set(state.id, { state, original: row, flow: state.flow });
@@ -49,9 +47,6 @@ export class UnitOfWork {
     this.newTasks.set(state.id, { state, flow });
   }
 
-  link(taskId: number, previousId: number): void {
-    this.links.push({ task_id: taskId, previous_id: previousId });
-  }
 
   isNewTask(id: number): boolean {
     return this.newTasks.has(id);
@@ -64,14 +59,13 @@ export class UnitOfWork {
     }
     const tasks = new Map<number, TaskState>();
     for (const t of [...this.loadedTasks.values(), ...this.newTasks.values()].map((x) => x.state)) {
-      tasks.set(t.id, { ...t, data: structuredClone(t.data) });
+      tasks.set(t.id, { ...t, data: structuredClone(t.data), previous: [...t.previous] });
     }
     return {
       processes,
       tasks,
       newProcessCount: this.newProcesses.size,
       newTaskIds: new Set(this.newTasks.keys()),
-      linkCount: this.links.length,
     };
   }
 
@@ -92,7 +86,6 @@ export class UnitOfWork {
       const live = this.loadedTasks.get(id)?.state ?? this.newTasks.get(id)?.state;
       if (live) Object.assign(live, saved);
     }
-    this.links = this.links.slice(0, checkpoint.linkCount);
     return dropped;
   }
 
@@ -122,7 +115,7 @@ export class UnitOfWork {
     // Every loaded process of a step that writes gets its version bumped
     // first: of two steps of one process that no lock kept apart, the later
     // fails here, before it writes anything, instead of overwriting the other.
-    const writes = groups.size > 0 || this.newTasks.size > 0 || this.links.length > 0;
+    const writes = groups.size > 0 || this.newTasks.size > 0;
     for (const { state, original } of this.loadedProcesses.values()) {
       const row = processToRow(state);
       const changes: Partial<ProcessRow> = {};
@@ -141,7 +134,6 @@ export class UnitOfWork {
 
     if (this.newProcesses.size) await repo.insertProcesses(db, [...this.newProcesses.values()].map(processToRow));
     if (this.newTasks.size) await repo.insertTasks(db, [...this.newTasks.values()].map(({ state, flow }) => taskToRow(state, flow)));
-    if (this.links.length) await repo.insertLinks(db, this.links);
     for (const { ids, expected, changes } of groups.values()) {
       const updated = await repo.updateTasks(db, ids, expected, changes);
       if (updated !== ids.length) {

@@ -9,6 +9,7 @@ import * as core from './migrations/001_core.ts';
 import * as auth from './migrations/002_auth.ts';
 import * as schedule from './migrations/003_schedule.ts';
 import * as processVersion from './migrations/004_process_version.ts';
+import * as taskPrevious from './migrations/005_task_previous_column.ts';
 
 type Up = (db: any, dialect: DialectName) => Promise<void>;
 const MIGRATIONS: Array<[string, Up]> = [
@@ -16,6 +17,7 @@ const MIGRATIONS: Array<[string, Up]> = [
   ['002_auth', auth.up],
   ['003_schedule', schedule.up],
   ['004_process_version', processVersion.up],
+  ['005_task_previous_column', taskPrevious.up],
 ];
 
 class CodeMigrations implements MigrationProvider {

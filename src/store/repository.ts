@@ -86,6 +86,7 @@ export function taskFromRow(row: TaskRow): TaskState {
     ownerPermission: row.owner_permission,
     data: JSON.parse(row.data) as Record<string, unknown>,
     comments: row.comments,
+    previous: row.previous ? row.previous.split(',').map(Number) : [],
   };
 }
 
@@ -107,6 +108,7 @@ export function taskToRow(task: TaskState, flow: string): TaskRow {
     owner_permission: task.ownerPermission,
     data: JSON.stringify(task.data),
     comments: task.comments,
+    previous: task.previous.length ? task.previous.join(',') : null,
   };
 }
 
@@ -169,12 +171,8 @@ export class Repository {
     await this.insert(db, 'flowlane_task', rows);
   }
 
-  async insertLinks(db: Db, links: Array<{ task_id: number; previous_id: number }>): Promise<void> {
-    await this.insert(db, 'flowlane_task_previous', links);
-  }
-
   /** One multi-row INSERT per chunk of rows; the columns are the first row's keys, in their order. */
-  private async insert(db: Db, table: 'flowlane_process' | 'flowlane_task' | 'flowlane_task_previous', rows: readonly object[]): Promise<void> {
+  private async insert(db: Db, table: 'flowlane_process' | 'flowlane_task', rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]!);
     const key = `insert:${table}:${columns.join(',')}`;
@@ -222,17 +220,6 @@ export class Repository {
     return db.selectFrom('flowlane_task').selectAll().where('process_id', '=', processId).orderBy('created').orderBy('id').execute();
   }
 
-  /** task_previous rows touching the given tasks, in either direction. */
-  async linksOf(db: Db, taskIds: number[]): Promise<Array<{ task_id: number; previous_id: number }>> {
-    if (taskIds.length === 0) return [];
-    const rows = await db
-      .selectFrom('flowlane_task_previous')
-      .selectAll()
-      .where((eb) => eb.or([eb('task_id', 'in', taskIds), eb('previous_id', 'in', taskIds)]))
-      .execute();
-    return rows.map((r) => ({ task_id: Number(r.task_id), previous_id: Number(r.previous_id) }));
-  }
-
   /** Whether an End task of the process is DONE (the process ended once). */
   async hasFinishedEnd(db: Db, processId: number): Promise<boolean> {
     const row = await db
@@ -246,13 +233,12 @@ export class Repository {
     return row !== undefined;
   }
 
-  /** The tasks a task led to, with their status. */
-  async leadingTasks(db: Db, taskId: number): Promise<TaskRow[]> {
-    return db
-      .selectFrom('flowlane_task')
-      .selectAll()
-      .where('id', 'in', db.selectFrom('flowlane_task_previous').select('task_id').where('previous_id', '=', taskId))
-      .execute();
+  /** The tasks a task led to, with their status: links stay within a
+   * process, so they are among its tasks. */
+  async leadingTasks(db: Db, processId: number, taskId: number): Promise<TaskRow[]> {
+    const rows = await this.tasksOfProcess(db, processId);
+    const id = String(taskId);
+    return rows.filter((row) => row.previous != null && row.previous.split(',').includes(id));
   }
 
   /** The newest task of a node in a process (for `.Assign({ ownerOf })`). */

@@ -50,11 +50,8 @@ export interface TaskTable {
   owner_permission: string | null;
   data: string;
   comments: string | null;
-}
-
-export interface TaskPreviousTable {
-  task_id: number;
-  previous_id: number;
+  /** Ids of the tasks that led to this one, joined by commas; null when none. */
+  previous: string | null;
 }
 
 export interface SequenceTable {
@@ -116,7 +113,6 @@ export interface SessionTable {
 export interface Database {
   flowlane_process: ProcessTable;
   flowlane_task: TaskTable;
-  flowlane_task_previous: TaskPreviousTable;
   flowlane_sequence: SequenceTable;
   flowlane_schedule: ScheduleTable;
   flowlane_user: UserTable;
@@ -142,7 +138,7 @@ export const PROCESS_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof ProcessTable>;
 export const TASK_COLUMNS = [
   'id', 'process_id', 'flow_task', 'task_type', 'status', 'created', 'assigned', 'started', 'finished', 'scheduled', 'token',
-  'external_task_id', 'owner_id', 'owner_permission', 'data', 'comments',
+  'external_task_id', 'owner_id', 'owner_permission', 'data', 'comments', 'previous',
 ] as const satisfies ReadonlyArray<keyof TaskTable>;
 type Unlisted<T, L extends ReadonlyArray<keyof T>> = Exclude<keyof T, L[number]>;
 export const processColumnsComplete: [Unlisted<ProcessTable, typeof PROCESS_COLUMNS>] extends [never] ? true : never = true;

@@ -46,7 +46,7 @@ await describeEachDatabase('web queries', (db) => {
   beforeEach(async () => {
     engine = await engineOn(db.url, [DeskFlow, OtherFlow]);
     // The database lives for the whole file: each test counts only its own rows.
-    for (const table of ['flowlane_task_previous', 'flowlane_task', 'flowlane_process'] as const) {
+    for (const table of ['flowlane_task', 'flowlane_process'] as const) {
       await engine.database.db.deleteFrom(table).execute();
     }
     desk = engine.flow(DeskFlow);
