@@ -132,6 +132,9 @@ export async function runHttp(options: BenchOptions, dbs: DbKind[], log: (line: 
           },
         },
       ];
+      // Warm the server (JIT, caches) on the page before anything is measured.
+      await autocannon({ ...loads[0]!.options, duration: 1, connections });
+      n = 0;
       const routes: HttpRoute[] = [];
       for (const load of loads) {
         const route = await fire({ ...load, options: { ...load.options, connections } });
