@@ -30,9 +30,10 @@ export interface RunResult {
   peakRssMB: number;
   /** Resident set after warm-up, before the measured run: peak minus this is what the run added. */
   baseRssMB: number;
-  /** JS heap in use after a full GC, MB, before and after the measured run:
-   * what the run keeps alive (a leak grows it with N; RSS also holds
-   * SQLite's page cache, which fills up to its size as the file grows). */
+  /** JS heap in use, MB: before the measured run (as it was, no GC forced)
+   * and after it, after a full GC: what the run keeps alive (a leak grows
+   * it with N; RSS also holds SQLite's page cache, which fills up to its
+   * size as the file grows). */
   heapAfterGcMB: { before: number; after: number };
   /** The rows the run left, per process (see fingerprint.ts). */
   rows?: Record<string, number>;
