@@ -25,7 +25,6 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 const options = parseOptions(process.argv.slice(2));
 const resultsPath = here(options.quick ? './results/results-quick.json' : './results/results.json');
 const results = readResults(resultsPath);
-const machine = await describeMachine();
 
 let dbs: DbKind[] = options.dbs;
 if (dbs.includes('postgres')) {
@@ -39,6 +38,8 @@ if (dbs.includes('postgres')) {
 const started = performance.now();
 for (const part of options.parts) {
   const partStarted = performance.now();
+  // Described per part: the load average says how busy the machine was when the part began.
+  const machine = await describeMachine();
   const meta = () => ({ machine, options: { ...options, dbs }, seconds: (performance.now() - partStarted) / 1000 });
   if (part === 'engine') {
     const cases = await runEngine(options, dbs, log);
@@ -47,7 +48,8 @@ for (const part of options.parts) {
     const scale = await runScale(options, dbs, log);
     results.scale = { ...meta(), results: scale };
   } else {
-    results.http = { ...meta(), result: await runHttp(options, dbs, log) };
+    const result = await runHttp(options, dbs, log);
+    results.http = { ...meta(), result };
   }
   writeResults(resultsPath, results);
   log(`${part} done in ${((performance.now() - partStarted) / 1000).toFixed(0)} s`);

@@ -15,7 +15,10 @@ const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDig
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 
 function machineLine(m: Machine, what: string): string {
-  return `_${what}: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}; Node ${m.node}; SQLite ${m.sqlite}; PostgreSQL ${m.postgres}; ${m.date.slice(0, 16).replace('T', ' ')} UTC._`;
+  return (
+    `_${what}: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}; Node ${m.node}; SQLite ${m.sqlite}; PostgreSQL ${m.postgres}; ` +
+    `${m.date.slice(0, 16).replace('T', ' ')} UTC, load average ${m.load ?? '?'} at the start._`
+  );
 }
 
 function engineSection(results: Results): string[] {
