@@ -64,7 +64,7 @@ export function throughputChart(cases: EngineCase[]): string {
   out.push(`<text x="${left}" y="22" font-size="15" font-weight="bold">Processes per second against N (median of runs)</text>`);
   for (let v = 0; v <= yMax + 1e-9; v += step) {
     out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${left - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v)}</text>`);
+    out.push(`<text x="${left - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v).toLocaleString('en-US')}</text>`);
   }
   for (const n of ns) {
     out.push(`<line x1="${x(n)}" x2="${x(n)}" y1="${top}" y2="${top + plotH}" stroke="#e5e5e5"/>`);
