@@ -9,7 +9,7 @@
  * in the order the caller gave them, so a layout mistake fails loudly on
  * first use instead of writing a value into the wrong column.
  */
-import { CompiledQuery, type Compilable, type DatabaseConnection, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, RawNode, type Compilable, type DatabaseConnection, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** Shapes kept; keys vary with row and id counts, so bound them. */
@@ -24,31 +24,42 @@ const MAX_SHAPES = 1000;
 export const shapeStatementNames = new Map<string, string>();
 
 export class QueryShapes {
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new Map<string, Shape>();
 
   /**
    * Runs the query of shape `key` with `parameters`. `build` makes the same
    * query with Kysely; it is called only the first time the shape is seen.
    */
   async run<R>(db: Kysely<Database>, key: string, parameters: readonly unknown[], build: () => Compilable<R>): Promise<QueryResult<R>> {
-    let text = this.texts.get(key);
-    if (text === undefined) {
+    let shape = this.texts.get(key);
+    if (shape === undefined) {
       const compiled = build().compile();
       if (!sameParameters(compiled.parameters, parameters)) {
         throw new Error(`flowlane: query shape "${key}" lays out its parameters unlike Kysely: ${compiled.sql}`);
       }
-      text = compiled.sql;
+      shape = { sql: compiled.sql, node: RawNode.createWithSql(compiled.sql) };
       if (this.texts.size >= MAX_SHAPES) this.texts.delete(this.texts.keys().next().value!);
-      this.texts.set(key, text);
-      if (!shapeStatementNames.has(text) && shapeStatementNames.size < MAX_SHAPES) {
-        shapeStatementNames.set(text, `flowlane_${shapeStatementNames.size + 1}`);
+      this.texts.set(key, shape);
+      if (!shapeStatementNames.has(shape.sql) && shapeStatementNames.size < MAX_SHAPES) {
+        shapeStatementNames.set(shape.sql, `flowlane_${shapeStatementNames.size + 1}`);
       }
     }
-    const query = CompiledQuery.raw(text, parameters as unknown[]) as CompiledQuery<R>;
     const connection = connectionOf(db);
-    return connection ? (await connection).executeQuery<R>(query) : db.executeQuery(query);
+    if (!connection) return db.executeQuery(CompiledQuery.raw(shape.sql, parameters as unknown[]) as CompiledQuery<R>);
+    // Drivers read only `sql` and `parameters`. `CompiledQuery.raw` would
+    // also freeze two objects and draw a random query id, for plugins, which
+    // the direct path never has.
+    const query: CompiledQuery<R> = { sql: shape.sql, parameters, query: shape.node, queryId: SHAPE_QUERY_ID };
+    return (await connection).executeQuery<R>(query);
   }
 }
+
+interface Shape {
+  sql: string;
+  node: RawNode;
+}
+
+const SHAPE_QUERY_ID = { queryId: 'flowlane-shape' } as const;
 
 /**
  * A transaction's own connection, to run a step's statements on directly.
