@@ -13,15 +13,24 @@ export interface Plan {
   fullTaskScan: boolean;
 }
 
-/** Keeps the operation nodes of the queries run through it while `on`. */
+/**
+ * Keeps the operation nodes of the queries run through it while `on`.
+ * Kysely also hands a plugin the subqueries of a statement (a page's ids
+ * inside the statement that joins them to their rows): a node is kept only
+ * once its query has run, so each statement is recorded once.
+ */
 export class Recorder implements KyselyPlugin {
   on = false;
   nodes: Array<{ node: RootOperationNode; queryId: QueryId }> = [];
+  private readonly seen = new Map<QueryId, RootOperationNode>();
   transformQuery(args: { node: RootOperationNode; queryId: QueryId }): RootOperationNode {
-    if (this.on) this.nodes.push(args);
+    if (this.on) this.seen.set(args.queryId, args.node);
     return args.node;
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const node = this.seen.get(args.queryId);
+    if (node) this.nodes.push({ node, queryId: args.queryId });
+    this.seen.delete(args.queryId);
     return args.result;
   }
 }

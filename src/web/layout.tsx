@@ -23,8 +23,8 @@ import { STYLESHEET_URL } from './static.ts';
 export interface NavLink {
   href: string;
   label: string;
-  /** Shown after the label, e.g. "Inbox (3)". */
-  count?: number;
+  /** Shown after the label, e.g. "Inbox (3)"; text for a capped count, e.g. "999+". */
+  count?: number | string;
   /** Marks the link of the page being shown. */
   current?: boolean;
 }

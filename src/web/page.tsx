@@ -18,11 +18,12 @@ async function navigation(c: Context<WebEnv>): Promise<NavLink[]> {
   if (!user) return [];
   const { urls, flows } = flowlane;
   const db = readerOf(c);
+  // One count statement each; the queue's stops at QUEUE_COUNT_CAP ("999+").
   const [inbox, queue] = await Promise.all([inboxCount(db, flows, user), queueCount(db, flows, user)]);
   const path = new URL(c.req.url).pathname.replace(/(.)\/+$/, '$1');
   const links: NavLink[] = [
     { href: urls.inbox(), label: 'Inbox', count: inbox },
-    { href: urls.queue(), label: 'Queue', count: queue },
+    { href: urls.queue(), label: 'Queue', count: queue.more ? `${queue.count}+` : queue.count },
     { href: urls.archive(), label: 'Archive' },
   ];
   if (!urls.listsOf) links.unshift({ href: urls.home, label: 'Start' });

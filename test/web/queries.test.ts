@@ -1,13 +1,17 @@
 /**
  * The reads behind inbox, queue, archive, process list and dashboard, on
- * every database: who sees which task, LIKE escaping, counts and paging.
+ * every database: who sees which task, LIKE escaping, counts and paging,
+ * flows told apart by label, tasks of removed nodes, the navigation counts.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Flow, flow, self, type Engine, type FlowSpec } from '../../src/index.ts';
-import { describeEachDatabase } from '../support/databases.ts';
+import { describeEachDatabase, PG_URL, REQUIRE_SERVICES, unavailable } from '../support/databases.ts';
 import { engineOn, user } from '../support/engine.ts';
-import { archive, dashboard, inbox, nextTaskOf, processes, queue } from '../../src/web/queries.ts';
+import { archive, dashboard, inbox, inboxCount, nextTaskOf, processes, queue, queueCount, type Page, type TaskRow } from '../../src/web/queries.ts';
 
 class DeskFlow extends Flow<{ text: string; vip: boolean }> {
   static label = 'desk';
@@ -33,6 +37,34 @@ class OtherFlow extends Flow {
   end = flow.End();
 }
 
+/** Labels that begin like "desk": their tasks must never show in desk's lists. */
+class DeskDashFlow extends Flow {
+  static label = 'desk-2';
+  start = flow.StartHandle().Next(self.anyone);
+  anyone = flow.View().Next(self.end);
+  end = flow.End();
+}
+class DeskUnderscoreFlow extends Flow {
+  static label = 'desk_2';
+  start = flow.StartHandle().Next(self.anyone);
+  anyone = flow.View().Next(self.end);
+  end = flow.End();
+}
+
+/** Group names with LIKE wildcards and commas, alone and inside lists. */
+class TeamsFlow extends Flow {
+  static label = 'teams';
+  start = flow.StartHandle().Next(self.split);
+  split = flow.Split().Next(self.percent).Next(self.underscore).Next(self.comma).Next(self.listed);
+  percent = flow.View().Permission({ groups: ['100%'] }).Next(self.join);
+  underscore = flow.View().Permission({ groups: ['a_b'] }).Next(self.join);
+  comma = flow.View().Permission({ groups: ['x,y'] }).Next(self.join);
+  /** Stored as `groups:first,a_b,100%,x,y,last`. */
+  listed = flow.View().Permission({ groups: ['first', 'a_b', '100%', 'x,y', 'last'] }).Next(self.join);
+  join = flow.Join().Next(self.end);
+  end = flow.End();
+}
+
 const coder = user('coder', { permissions: ['desk.code'] });
 const nightOwl = user('owl', { groups: ['night_%shift'] });
 const lookalike = user('looka', { groups: ['nightX%shift', 'night_'] });
@@ -44,7 +76,7 @@ await describeEachDatabase('web queries', (db) => {
   let desk: FlowSpec;
   let other: FlowSpec;
   beforeEach(async () => {
-    engine = await engineOn(db.url, [DeskFlow, OtherFlow]);
+    engine = await engineOn(db.url, [DeskFlow, OtherFlow, DeskDashFlow, DeskUnderscoreFlow, TeamsFlow]);
     // The database lives for the whole file: each test counts only its own rows.
     for (const table of ['flowlane_task', 'flowlane_process'] as const) {
       await engine.database.db.deleteFrom(table).execute();
@@ -102,6 +134,158 @@ await describeEachDatabase('web queries', (db) => {
     );
   });
 
+  /** Every page of a list in turn, up to and including the first empty one past the end. */
+  async function allPages(read: (page: number, pageSize: number) => Promise<Page<TaskRow>>, pageSize: number) {
+    const pages: Array<Page<TaskRow>> = [];
+    for (let page = 1; pages.at(-1)?.rows.length !== 0; page++) pages.push(await read(page, pageSize));
+    return { ids: pages.flatMap((p) => p.rows.map((r) => r.task.id)), sizes: pages.map((p) => p.rows.length), totals: pages.map((p) => p.total) };
+  }
+  const newestFirst = (ids: number[]) => [...ids].sort((a, b) => b - a);
+
+  it('pages inbox, queue and archive: later pages follow on, and a page past the end keeps the total', async () => {
+    for (let i = 0; i < 3; i++) await engine.start(DeskFlow, 'start', { data: { text: `p${i}` } });
+    const db_ = engine.database.db;
+    const queued = await allPages((page, size) => queue(db_, [desk], coder, page, size), 4); // byCode and anyone of each
+    expect(queued.sizes).toEqual([4, 2, 0]);
+    expect(queued.totals).toEqual([6, 6, 6]);
+    expect(queued.ids).toEqual(newestFirst(queued.ids));
+    expect(new Set(queued.ids).size).toBe(6);
+    expect((await queue(db_, [desk], coder, 9, 4)).total).toBe(6);
+
+    for (const id of queued.ids.slice(0, 5)) await engine.assign(id, { user: coder });
+    const inboxed = await allPages((page, size) => inbox(db_, [desk], coder, page, size), 2);
+    expect(inboxed).toEqual({ ids: queued.ids.slice(0, 5), sizes: [2, 2, 1, 0], totals: [5, 5, 5, 5] });
+    expect((await queue(db_, [desk], coder, 2, 4)).total).toBe(1);
+
+    const done = queued.ids.slice(0, 3);
+    for (const id of done) await engine.execute(id, { user: coder });
+    const archived = await allPages((page, size) => archive(db_, [desk], coder, page, size), 2);
+    expect(archived.sizes).toEqual([2, 1, 0]);
+    expect(archived.totals).toEqual([3, 3, 3]);
+    expect([...archived.ids].sort()).toEqual([...done].sort());
+    expect((await inbox(db_, [desk], coder, 7, 2)).total).toBe(2);
+    expect(await inboxCount(db_, [desk], coder)).toBe(2);
+  });
+
+  it('asks a function permission task by task and merges those tasks into pages cut in SQL', async () => {
+    for (let i = 0; i < 6; i++) await engine.start(DeskFlow, 'start', { data: { text: `p${i}`, vip: i % 2 === 0 } });
+    const db_ = engine.database.db;
+    const queued = await db_
+      .selectFrom('flowlane_task as t')
+      .innerJoin('flowlane_process as p', 'p.id', 't.process_id')
+      .select(['t.id', 't.flow_task', 'p.data'])
+      .where('t.status', '=', 'NEW')
+      .where('t.task_type', '=', 'HUMAN')
+      .execute();
+    const ids = (keep: (node: string, vip: boolean) => boolean) =>
+      newestFirst(queued.filter((r) => keep(r.flow_task.slice('desk.'.length), JSON.parse(r.data).vip)).map((r) => Number(r.id)));
+
+    // byCode by codename, byGroup by a group inside its list, anyone, and byFunction of the VIP processes only.
+    const vipCoder = user('vip-coder', { permissions: ['desk.code'], groups: ['ops'] });
+    const expected = ids((node, vip) => node !== 'byFunction' || vip);
+    expect(expected).toHaveLength(21);
+    for (const size of [4, 5, 25]) {
+      const paged = await allPages((page, s) => queue(db_, [desk], vipCoder, page, s), size);
+      expect(paged.ids).toEqual(expected);
+      expect(new Set(paged.totals)).toEqual(new Set([21]));
+    }
+    expect(await queueCount(db_, [desk], vipCoder)).toEqual({ count: 21, more: false });
+    expect(await queueCount(db_, [desk], vipCoder, 20)).toEqual({ count: 20, more: true });
+
+    // The function refuses everyone not named "vip…": the other nodes' tasks, paged as before.
+    const paged = await allPages((page, s) => queue(db_, [desk], coder, page, s), 5);
+    expect(paged.ids).toEqual(ids((node) => node === 'byCode' || node === 'anyone'));
+    expect(await queueCount(db_, [desk], coder)).toEqual({ count: 12, more: false });
+
+    // A superuser is never asked about: every queued task.
+    expect((await allPages((page, s) => queue(db_, [desk], admin, page, s), 10)).ids).toEqual(ids(() => true));
+  });
+
+  it('matches group names with LIKE wildcards and commas literally, alone and inside a list', async () => {
+    await engine.start(TeamsFlow, 'start', {});
+    const teams = engine.flow(TeamsFlow);
+    const sees = async (group: string) => nodesIn(await queue(engine.database.db, [teams], user(`member of ${group}`, { groups: [group] })));
+    expect(await sees('100%')).toEqual(['listed', 'percent']);
+    expect(await sees('100')).toEqual([]);
+    expect(await sees('1000%')).toEqual([]);
+    expect(await sees('%')).toEqual([]);
+    expect(await sees('a_b')).toEqual(['listed', 'underscore']);
+    expect(await sees('aXb')).toEqual([]);
+    expect(await sees('_')).toEqual([]);
+    expect(await sees('x,y')).toEqual(['comma', 'listed']);
+    expect(await sees('first')).toEqual(['listed']);
+    expect(await sees('last')).toEqual(['listed']);
+  });
+
+  it('keeps tasks of nodes the flow no longer has in inbox, archive and dashboard; the queue offers none of them', async () => {
+    const process = await engine.start(DeskFlow, 'start', { data: { text: 'x' } });
+    const tasks = await engine.getTasks(process.id);
+    const of = (node: string) => tasks.find((t) => t.node === node)!.id;
+    await engine.assign(of('byCode'), { user: coder });
+    await engine.assign(of('anyone'), { user: coder });
+    await engine.execute(of('anyone'), { user: coder });
+    // A new release renamed byCode and dropped anyone and byGroup; the stored names stay.
+    const db_ = engine.database.db;
+    for (const [from, to] of [['byCode', 'retired'], ['anyone', 'gone'], ['byGroup', 'dropped']]) {
+      await db_.updateTable('flowlane_task').set({ flow_task: `desk.${to}` }).where('flow_task', '=', `desk.${from}`).execute();
+    }
+    expect(nodesIn(await inbox(db_, [desk], coder))).toEqual(['retired']);
+    expect(await inboxCount(db_, [desk], coder)).toBe(1);
+    expect(nodesIn(await archive(db_, [desk], coder))).toEqual(['gone']);
+    const board = await dashboard(db_, desk);
+    expect(board.activeTasks).toEqual(
+      expect.arrayContaining([
+        { node: 'retired', status: 'ASSIGNED', count: 1 },
+        { node: 'dropped', status: 'NEW', count: 1 },
+      ]),
+    );
+    expect(board.working.map((r) => r.task.node)).toEqual(['retired']);
+    // Nobody can take a task of a node the flow no longer has (the engine refuses it), so no queue lists it.
+    expect(nodesIn(await queue(db_, [desk], nightOwl))).toEqual([]);
+    expect(nodesIn(await queue(db_, [desk], admin))).toEqual(['byFunction']);
+    expect(await queueCount(db_, [desk], admin)).toEqual({ count: 1, more: false });
+  });
+
+  it('tells a flow by its label, not by a label that begins the same', async () => {
+    await engine.start(DeskFlow, 'start', { data: { text: 'x' } });
+    const dash = engine.flow(DeskDashFlow);
+    const under = engine.flow(DeskUnderscoreFlow);
+    const db_ = engine.database.db;
+    for (const cls of [DeskDashFlow, DeskUnderscoreFlow]) {
+      const process = await engine.start(cls, 'start', {});
+      await engine.assign((await engine.getTasks(process.id)).find((t) => t.node === 'anyone')!.id, { user: coder });
+    }
+    await engine.start(DeskDashFlow, 'start', {});
+    expect((await queue(db_, [desk], admin)).total).toBe(4);
+    expect((await queue(db_, [dash], admin)).total).toBe(1);
+    expect((await queue(db_, [desk, dash, under], admin)).total).toBe(5);
+    expect((await inbox(db_, [desk], coder)).total).toBe(0);
+    expect(await inboxCount(db_, [desk], coder)).toBe(0);
+    expect((await inbox(db_, [dash], coder)).rows.map((r) => r.process.flow)).toEqual(['desk-2']);
+    expect((await inbox(db_, [desk, dash, under], coder)).total).toBe(2);
+    expect(await inboxCount(db_, [desk, dash, under], coder)).toBe(2);
+    const board = await dashboard(db_, desk);
+    expect(board.activeTasks.reduce((n, r) => n + r.count, 0)).toBe(4);
+    expect(board.working).toEqual([]);
+    expect((await dashboard(db_, under)).working.map((r) => r.process.flow)).toEqual(['desk_2']);
+  });
+
+  it('counts for the navigation: the inbox exactly, the queue up to its cap', async () => {
+    for (let i = 0; i < 3; i++) await engine.start(DeskFlow, 'start', { data: { text: `p${i}` } });
+    const db_ = engine.database.db;
+    expect(await queueCount(db_, [desk], coder)).toEqual({ count: 6, more: false });
+    expect(await queueCount(db_, [desk], coder, 6)).toEqual({ count: 6, more: false });
+    expect(await queueCount(db_, [desk], coder, 5)).toEqual({ count: 5, more: true });
+    expect(await queueCount(db_, [desk], admin, 10)).toEqual({ count: 10, more: true });
+    expect(await queueCount(db_, [other], coder)).toEqual({ count: 0, more: false });
+    expect(await queueCount(db_, [], coder)).toEqual({ count: 0, more: false });
+    expect(await inboxCount(db_, [desk], coder)).toBe(0);
+    const [first] = (await queue(db_, [desk], coder)).rows;
+    await engine.assign(first!.task.id, { user: coder });
+    expect(await inboxCount(db_, [desk], coder)).toBe(1);
+    expect(await queueCount(db_, [desk], coder)).toEqual({ count: 5, more: false });
+  });
+
   it('filters processes by status, text (wildcards literal) and day', async () => {
     const a = await engine.start(DeskFlow, 'start', { data: { text: 'Invoice 100%' } });
     const b = await engine.start(DeskFlow, 'start', { data: { text: 'Invoice 1000' } });
@@ -114,5 +298,64 @@ await describeEachDatabase('web queries', (db) => {
     const today = new Date().toISOString().slice(0, 10);
     expect(await ids({ from: today, to: today })).toEqual([b.id, a.id]);
     expect(await ids({ to: '2000-01-01' })).toEqual([]);
+  });
+});
+
+/**
+ * PostgreSQL compares text in the database's collation. Those of glibc
+ * (en_US.UTF-8 …) and ICU with `ka-shifted` ignore punctuation at first, so
+ * `'desk.review' < 'desk/'` is false there and a range on `flow_task` would
+ * find nothing: the lists must still find every task of the flow.
+ */
+async function pgAdmin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const pgReason = await unavailable('postgres');
+if (pgReason && REQUIRE_SERVICES) throw new Error(`${pgReason}; FLOWLANE_REQUIRE_SERVICES=1 forbids skipping`);
+describe.skipIf(Boolean(pgReason))('web queries on PostgreSQL with a collation that ignores punctuation', () => {
+  const name = `flowlane_t_${randomBytes(6).toString('hex')}`;
+  let engine: Engine;
+  beforeAll(async () => {
+    await pgAdmin(`create database ${name} template template0 locale_provider icu icu_locale 'und-u-ka-shifted'`);
+    const u = new URL(PG_URL);
+    u.pathname = `/${name}`;
+    engine = await engineOn(u.toString(), [DeskFlow, DeskDashFlow]);
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await pgAdmin(`drop database if exists ${name} with (force)`);
+  });
+
+  it('still finds a flow’s tasks, none of another flow’s, and those of removed nodes', async () => {
+    const db_ = engine.database.db;
+    const premise = await sql<{ less: boolean }>`select 'desk.review' < 'desk/' as less`.execute(db_);
+    expect(premise.rows[0]!.less).toBe(false); // this collation sorts 'desk.review' after 'desk/'
+    const desk = engine.flow(DeskFlow);
+    const dash = engine.flow(DeskDashFlow);
+    const process = await engine.start(DeskFlow, 'start', { data: { text: 'x' } });
+    const tasks = await engine.getTasks(process.id);
+    await engine.assign(tasks.find((t) => t.node === 'byCode')!.id, { user: coder });
+    const other = await engine.start(DeskDashFlow, 'start', {});
+    await engine.assign((await engine.getTasks(other.id)).find((t) => t.node === 'anyone')!.id, { user: coder });
+    await db_.updateTable('flowlane_task').set({ flow_task: 'desk.dropped' }).where('flow_task', '=', 'desk.byGroup').execute();
+
+    expect((await inbox(db_, [desk], coder)).rows.map((r) => r.task.node)).toEqual(['byCode']);
+    expect(await inboxCount(db_, [desk, dash], coder)).toBe(2);
+    expect((await queue(db_, [desk], admin)).total).toBe(2); // byFunction, anyone
+    const board = await dashboard(db_, desk);
+    expect(board.activeTasks.map((r) => `${r.node} ${r.status} ${r.count}`).sort()).toEqual([
+      'anyone NEW 1',
+      'byCode ASSIGNED 1',
+      'byFunction NEW 1',
+      'dropped NEW 1',
+    ]);
+    expect(board.working.map((r) => r.task.node)).toEqual(['byCode']);
   });
 });
