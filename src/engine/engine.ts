@@ -104,6 +104,8 @@ export class Engine {
   private readonly deps: StepDeps;
   private readonly defaultLock: LockStrategy;
   private readonly ownsDatabase: boolean;
+  /** Every flow has the same lock: a step need not ask which flow a task is of. */
+  private readonly oneLock: boolean;
   /** After-commit hooks of other layers (jobs queue hand-off, parent completion). */
   private readonly committedHooks: Array<(step: Step) => Promise<void> | void> = [];
 
@@ -120,6 +122,7 @@ export class Engine {
     this.defaultLock = options.lock ?? noLock;
     for (const cls of options.flows) this.register(cls);
     this.flows = [...this.byLabel.values()];
+    this.oneLock = new Set(this.flows.map((f) => this.lockOf(f))).size <= 1;
     this.deps = {
       repo: this.repo,
       ids: this.ids,
@@ -219,8 +222,7 @@ export class Engine {
   /** Which flow a process or task belongs to; when every flow has the same
    * lock, any of them answers without a query. */
   private async flowOfKey(key: ProcessKey): Promise<FlowSpec | undefined> {
-    const locks = new Set(this.flows.map((f) => this.lockOf(f)));
-    if (locks.size <= 1) return this.flows[0];
+    if (this.oneLock) return this.flows[0];
     const row =
       'processId' in key ? await this.repo.getProcess(this.database.db, key.processId) : await this.repo.getTask(this.database.db, key.taskId);
     if (!row) throw new NotFoundError('processId' in key ? `Process ${key.processId} does not exist` : `Task ${key.taskId} does not exist`);

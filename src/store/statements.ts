@@ -16,6 +16,25 @@ export interface StatementCounts {
 
 const CONTROL = /^\s*(begin|commit|rollback|start transaction|savepoint|release|set transaction)\b/i;
 
+type Kind = 'control' | 'select' | 'insert' | 'update' | 'delete' | 'other';
+
+/** Kinds by SQL text: a step sends the same few texts over and over. */
+const kinds = new Map<string, Kind>();
+const MAX_KINDS = 1000;
+
+function kindOf(sql: string): Kind {
+  let kind = kinds.get(sql);
+  if (kind !== undefined) return kind;
+  if (CONTROL.test(sql)) kind = 'control';
+  else {
+    const verb = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql)?.[1]?.toLowerCase();
+    kind = verb === 'select' || verb === 'insert' || verb === 'update' || verb === 'delete' ? verb : 'other';
+  }
+  if (kinds.size >= MAX_KINDS) kinds.delete(kinds.keys().next().value!);
+  kinds.set(sql, kind);
+  return kind;
+}
+
 export class StatementCounter {
   counts: StatementCounts = StatementCounter.zero();
   /** Statements as sent, newest last; kept only while `recording` is on. */
@@ -33,13 +52,13 @@ export class StatementCounter {
 
   note(sql: string): void {
     if (this.recording) this.recorded.push(sql);
-    if (CONTROL.test(sql)) {
+    const kind = kindOf(sql);
+    if (kind === 'control') {
       this.counts.control++;
       return;
     }
     this.counts.data++;
-    const verb = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql)?.[1]?.toLowerCase();
-    if (verb === 'select' || verb === 'insert' || verb === 'update' || verb === 'delete') this.counts[verb]++;
+    if (kind !== 'other') this.counts[kind]++;
   }
 
   /** Runs `fn` and returns the statements it sent. */
