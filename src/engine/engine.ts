@@ -16,6 +16,7 @@ import { noLock } from '../lock/none.ts';
 import type { LockStrategy, StepAttempt } from '../lock/strategy.ts';
 import { EventBus, type EngineEventName, type EngineEvents } from './events.ts';
 import type { ProcessInfo, TaskInfo, TaskSnapshot, TaskState, ProcessState } from './model.ts';
+import { StateCache } from './state-cache.ts';
 import { Step, refuseUnknownFields, type StepDeps, type StepMode } from './step.ts';
 import { SYSTEM_USER, type FlowUser } from './user.ts';
 import { done, reach } from './kinds.ts';
@@ -129,6 +130,7 @@ export class Engine {
       flowByLabel: (label) => this.flow(label),
       now: options.now ?? Date.now,
       reach,
+      cache: database.dialect === 'sqlite' ? new StateCache(database.statements) : undefined,
     };
     for (const setup of engineSetups) setup(this);
   }
@@ -199,6 +201,7 @@ export class Engine {
     const result = await strategy.run(processId, async (attempt) => {
       try {
         const value = await this.database.db.transaction().execute(async (trx) => {
+          await this.deps.cache?.validate(trx);
           const step = new Step(this.deps, trx, user, mode);
           const value = await body(step, attempt);
           await step.run();
@@ -206,6 +209,7 @@ export class Engine {
           committed = step;
           return value;
         });
+        this.deps.cache?.remember(committed.processes.values(), committed.tasks.values());
         this.ids.committed();
         return value;
       } catch (error) {

@@ -16,6 +16,7 @@ import { isActive, type ProcessState, type TaskState } from './model.ts';
 import { UnitOfWork } from './unit-of-work.ts';
 import type { FlowUser } from './user.ts';
 import { Activation } from './activation.ts';
+import type { StateCache } from './state-cache.ts';
 
 /** The flow has reached `node`: a task for it is due. */
 export interface Arrival {
@@ -40,6 +41,8 @@ export interface StepDeps {
   now(): number;
   /** What each node kind does when reached; see kinds.ts. */
   reach(step: Step, arrival: Arrival): Promise<void>;
+  /** SQLite: rows the engine's last steps committed (see state-cache.ts). */
+  cache?: StateCache;
 }
 
 export class Step {
@@ -66,14 +69,15 @@ export class Step {
 
   /** Reads the process of `key` and its active tasks (plus `alsoTaskIds`). */
   async load(key: ProcessKey, lock: RowLock, alsoTaskIds: number[] = []): Promise<ProcessState> {
-    const row = await this.deps.repo.loadProcess(this.trx, key, lock);
+    const cached = this.deps.cache?.get(key, alsoTaskIds);
+    const row = cached ? cached.process : await this.deps.repo.loadProcess(this.trx, key, lock);
     if (!row) {
       throw new NotFoundError('processId' in key ? `Process ${key.processId} does not exist` : `Task ${key.taskId} does not exist`);
     }
     const process = processFromRow<Record<string, unknown>>(row);
     this.processes.set(process.id, process);
     this.uow.trackProcess(process, row);
-    this.adopt(await this.deps.repo.loadStepTasks(this.trx, process.id, alsoTaskIds), process.flow);
+    this.adopt(cached ? cached.tasks : await this.deps.repo.loadStepTasks(this.trx, process.id, alsoTaskIds), process.flow);
     return process;
   }
 
@@ -221,9 +225,16 @@ export class Step {
   }
 
   async flush(): Promise<void> {
-    await this.uow.flush(this.trx, this.deps.repo, (process) => {
-      process.data = parseData(this.spec(process), process.data, `process ${process.id}`) as Record<string, unknown>;
-    });
+    this.deps.cache?.forget(this.processes.keys());
+    const statements = this.deps.cache?.statements;
+    if (statements) statements.stepWriting = true;
+    try {
+      await this.uow.flush(this.trx, this.deps.repo, (process) => {
+        process.data = parseData(this.spec(process), process.data, `process ${process.id}`) as Record<string, unknown>;
+      });
+    } finally {
+      if (statements) statements.stepWriting = false;
+    }
   }
 
   /** Runs a node's user code. In a background step a failure puts the task

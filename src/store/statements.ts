@@ -14,25 +14,38 @@ export interface StatementCounts {
   delete: number;
 }
 
-const CONTROL = /^\s*(begin|commit|rollback|start transaction|savepoint|release|set transaction)\b/i;
+// SQLite's `pragma data_version` reads a counter of the connection, no rows
+// (see engine/state-cache.ts): it is counted with transaction control.
+const CONTROL = /^\s*(begin|commit|rollback|start transaction|savepoint|release|set transaction|pragma data_version)\b/i;
 
 type Kind = 'control' | 'select' | 'insert' | 'update' | 'delete' | 'other';
 
+interface Classified {
+  kind: Kind;
+  /** Writes rows of the process or task table (or might: `other`). */
+  writesState: boolean;
+}
+
 /** Kinds by SQL text: a step sends the same few texts over and over. */
-const kinds = new Map<string, Kind>();
+const kinds = new Map<string, Classified>();
 const MAX_KINDS = 1000;
 
-function kindOf(sql: string): Kind {
-  let kind = kinds.get(sql);
-  if (kind !== undefined) return kind;
+const STATE_TABLE = /flowlane_(process|task)\b/i;
+
+function classify(sql: string): Classified {
+  let found = kinds.get(sql);
+  if (found !== undefined) return found;
+  let kind: Kind;
   if (CONTROL.test(sql)) kind = 'control';
   else {
     const verb = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql)?.[1]?.toLowerCase();
     kind = verb === 'select' || verb === 'insert' || verb === 'update' || verb === 'delete' ? verb : 'other';
   }
+  const writes = kind === 'insert' || kind === 'update' || kind === 'delete' || kind === 'other';
+  found = { kind, writesState: writes && STATE_TABLE.test(sql) };
   if (kinds.size >= MAX_KINDS) kinds.delete(kinds.keys().next().value!);
-  kinds.set(sql, kind);
-  return kind;
+  kinds.set(sql, found);
+  return found;
 }
 
 export class StatementCounter {
@@ -40,6 +53,11 @@ export class StatementCounter {
   /** Statements as sent, newest last; kept only while `recording` is on. */
   recorded: string[] = [];
   recording = false;
+  /** Statements that wrote (or may have written) process or task rows
+   * outside a step's own flush: what the SQLite state cache must not miss. */
+  foreignStateWrites = 0;
+  /** Set while a step's unit of work writes: those writes are the step's own. */
+  stepWriting = false;
 
   static zero(): StatementCounts {
     return { data: 0, control: 0, select: 0, insert: 0, update: 0, delete: 0 };
@@ -52,7 +70,8 @@ export class StatementCounter {
 
   note(sql: string): void {
     if (this.recording) this.recorded.push(sql);
-    const kind = kindOf(sql);
+    const { kind, writesState } = classify(sql);
+    if (writesState && !this.stepWriting) this.foreignStateWrites++;
     if (kind === 'control') {
       this.counts.control++;
       return;
