@@ -8,18 +8,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openDatabase } from '../../src/index.ts';
 import { sqliteFileOf } from '../../src/store/connect.ts';
-import { FLOWS, type FlowName } from '../flows.ts';
 import { plan, IDS_PER_PROCESS, type Transaction } from './floor-plan.ts';
-import { heapAfterGcMB, peakRssMB, rssMB, runPool, startCost, type RunResult } from './measure.ts';
-
-export interface FloorRun {
-  url: string;
-  db: RunResult['db'];
-  flow: FlowName;
-  n: number;
-  warmup: number;
-  concurrency: number;
-}
+import { runPool, zeroTotals, type Driver, type DriverOptions } from './measure.ts';
 
 interface Executor {
   /** Runs one transaction (BEGIN … COMMIT). */
@@ -111,61 +101,28 @@ async function postgresExecutor(url: string, connections: number): Promise<Execu
   };
 }
 
-export async function runFloor(options: FloorRun): Promise<RunResult> {
+export async function floorDriver(options: DriverOptions): Promise<Driver> {
   const executor = options.db === 'sqlite' ? await sqliteExecutor(options.url) : await postgresExecutor(options.url, options.concurrency);
-  const counts = { data: 0, control: 0, insert: 0, update: 0, transactions: 0 };
+  const totals = zeroTotals();
   const now = Date.now();
   let nextId = 1;
-  const one = async (count: boolean) => {
+  const one = async (measured: boolean) => {
     const first = nextId;
     nextId += IDS_PER_PROCESS[options.flow];
     for (const transaction of plan(options.flow, first, now)) {
       await executor.transaction(transaction);
-      if (!count) continue;
-      counts.transactions++;
-      counts.control += 2;
+      if (!measured) continue;
+      totals.transactions++;
+      totals.control += 2;
       for (const { sql } of transaction) {
-        counts.data++;
-        counts[sql.startsWith('insert') ? 'insert' : 'update']++;
+        totals.data++;
+        totals[sql.startsWith('insert') ? 'insert' : 'update']++;
       }
     }
   };
-  try {
-    await runPool(options.warmup, options.concurrency, () => one(false));
-    // No forced GC here: a full collection right before the measured run
-    // slows the run after it (measured: 3,366 -> 2,006 processes/s at N = 1,000).
-    const heapBefore = process.memoryUsage().heapUsed / 2 ** 20;
-    const baseRssMB = rssMB();
-    const stopCost = startCost();
-    const started = performance.now();
-    await runPool(options.n, options.concurrency, () => one(true));
-    const seconds = (performance.now() - started) / 1000;
-    const cost = stopCost(options.n);
-    const per = (v: number) => v / options.n;
-    return {
-      who: 'floor',
-      db: options.db,
-      flow: options.flow,
-      n: options.n,
-      concurrency: options.concurrency,
-      seconds,
-      processesPerSecond: options.n / seconds,
-      tasksPerSecond: (options.n * FLOWS[options.flow].tasks) / seconds,
-      perProcess: {
-        data: per(counts.data),
-        control: per(counts.control),
-        select: 0,
-        insert: per(counts.insert),
-        update: per(counts.update),
-        delete: 0,
-        transactions: per(counts.transactions),
-      },
-      ...cost,
-      peakRssMB: peakRssMB(),
-      baseRssMB,
-      heapAfterGcMB: { before: heapBefore, after: heapAfterGcMB() },
-    };
-  } finally {
-    await executor.close();
-  }
+  return {
+    run: (count, measured) => runPool(count, options.concurrency, () => one(measured)),
+    totals: () => totals,
+    close: () => executor.close(),
+  };
 }

@@ -1,17 +1,18 @@
 /**
  * Part 1 and 2: engine throughput against the floor. Every (database,
- * flow, N) case runs `runs` times; each repetition runs Flowlane and the
- * floor back to back (alternating which goes first), each in a fresh
- * child process on a fresh database, so a ratio compares two runs made
- * moments apart on the same machine state.
+ * flow, N) case runs `runs` times. A repetition starts Flowlane and the
+ * floor in two child processes, each on a fresh database, warms both up,
+ * then drives them in turns, a chunk of the N processes at a time (ABBA
+ * order), so that a stretch of load from other work on the machine falls
+ * on both sides alike and the ratio compares like with like.
  */
-import { runChild } from '../child.ts';
+import { ChildSession } from '../child.ts';
 import type { BenchOptions } from '../options.ts';
 import { median } from '../stats.ts';
 import type { DbKind } from '../db.ts';
-import type { FlowName } from '../flows.ts';
+import { FLOWS, type FlowName } from '../flows.ts';
 import type { RunResult } from './measure.ts';
-import type { WorkerInput } from './worker.ts';
+import type { ChunkCost, SideEnd, SideInput, SideRequest } from './worker.ts';
 import { sameFingerprint } from './fingerprint.ts';
 
 export interface EngineCase {
@@ -47,20 +48,17 @@ export async function runEngine(options: BenchOptions, dbs: DbKind[], log: (line
       for (const n of options.sizes) {
         const runs: EngineCase['runs'] = [];
         for (let r = 0; r < options.runs; r++) {
-          const input = (who: WorkerInput['who']): WorkerInput => ({ who, db, flow, n, warmup: options.warmup[db], concurrency });
-          const order: Array<WorkerInput['who']> = r % 2 ? ['floor', 'flowlane'] : ['flowlane', 'floor'];
-          const got: Partial<Record<WorkerInput['who'], RunResult>> = {};
-          for (const who of order) got[who] = await runChild<RunResult>('./engine/worker.ts', input(who));
-          runs.push({ flowlane: got.flowlane!, floor: got.floor! });
-          if (!sameFingerprint(got.flowlane!.rows ?? {}, got.floor!.rows ?? {})) {
+          const got = await compare({ db, flow, n, warmup: options.warmup[db], concurrency }, r);
+          runs.push(got);
+          if (!sameFingerprint(got.flowlane.rows ?? {}, got.floor.rows ?? {})) {
             throw new Error(
               `the floor no longer writes the rows Flowlane writes (${db} ${flow}): update bench/engine/floor-plan.ts\n` +
-                `flowlane: ${JSON.stringify(got.flowlane!.rows)}\nfloor:    ${JSON.stringify(got.floor!.rows)}`,
+                `flowlane: ${JSON.stringify(got.flowlane.rows)}\nfloor:    ${JSON.stringify(got.floor.rows)}`,
             );
           }
           log(
-            `engine ${db} ${flow} n=${n} run ${r + 1}/${options.runs}: flowlane ${got.flowlane!.processesPerSecond.toFixed(0)}/s, ` +
-              `floor ${got.floor!.processesPerSecond.toFixed(0)}/s`,
+            `engine ${db} ${flow} n=${n} run ${r + 1}/${options.runs}: flowlane ${got.flowlane.processesPerSecond.toFixed(0)}/s, ` +
+              `floor ${got.floor.processesPerSecond.toFixed(0)}/s`,
           );
         }
         const fl = runs.map((x) => x.flowlane);
@@ -94,4 +92,65 @@ export async function runEngine(options: BenchOptions, dbs: DbKind[], log: (line
     }
   }
   return cases;
+}
+
+type Who = SideInput['who'];
+
+/** Chunks per repetition: enough turns to spread the machine's moods over
+ * both sides, few enough that each chunk is long against a pool's tail. */
+const chunksOf = (n: number) => Math.max(2, Math.min(10, Math.floor(n / 200)));
+
+/** One repetition: both sides warmed up, then driven in turns (ABBA). */
+async function compare(input: Omit<SideInput, 'who'> & { n: number }, repetition: number): Promise<{ flowlane: RunResult; floor: RunResult }> {
+  const sides: Record<Who, ChildSession<SideRequest, unknown>> = {
+    flowlane: ChildSession.start('./engine/worker.ts'),
+    floor: ChildSession.start('./engine/worker.ts'),
+  };
+  try {
+    const first: Who[] = repetition % 2 ? ['floor', 'flowlane'] : ['flowlane', 'floor'];
+    for (const who of first) await sides[who].request({ cmd: 'start', input: { ...input, who } });
+    const spent: Record<Who, ChunkCost> = { flowlane: { seconds: 0, cpuMs: 0, writtenKB: 0 }, floor: { seconds: 0, cpuMs: 0, writtenKB: 0 } };
+    const chunks = chunksOf(input.n);
+    for (let c = 0; c < chunks; c++) {
+      const count = Math.floor((input.n * (c + 1)) / chunks) - Math.floor((input.n * c) / chunks);
+      const order = c % 2 ? [...first].reverse() : first;
+      for (const who of order) {
+        const cost = (await sides[who].request({ cmd: 'chunk', count })) as ChunkCost;
+        spent[who].seconds += cost.seconds;
+        spent[who].cpuMs += cost.cpuMs;
+        spent[who].writtenKB = spent[who].writtenKB === null || cost.writtenKB === null ? null : spent[who].writtenKB + cost.writtenKB;
+      }
+    }
+    const result = {} as { flowlane: RunResult; floor: RunResult };
+    for (const who of first) {
+      const end = (await sides[who].request({ cmd: 'finish' })) as SideEnd;
+      result[who] = runResult(who, input, spent[who], end);
+    }
+    return result;
+  } finally {
+    sides.flowlane.stop();
+    sides.floor.stop();
+  }
+}
+
+function runResult(who: Who, input: Omit<SideInput, 'who'> & { n: number }, spent: ChunkCost, end: SideEnd): RunResult {
+  const per = (v: number) => v / end.measured;
+  const perProcess = Object.fromEntries(Object.entries(end.totals).map(([k, v]) => [k, per(v)])) as RunResult['perProcess'];
+  return {
+    who,
+    db: input.db,
+    flow: input.flow,
+    n: input.n,
+    concurrency: input.concurrency,
+    seconds: spent.seconds,
+    processesPerSecond: input.n / spent.seconds,
+    tasksPerSecond: (input.n * FLOWS[input.flow].tasks) / spent.seconds,
+    perProcess,
+    cpuMsPerProcess: per(spent.cpuMs),
+    writtenKBPerProcess: spent.writtenKB === null ? null : per(spent.writtenKB),
+    peakRssMB: end.peakRssMB,
+    baseRssMB: end.baseRssMB,
+    heapAfterGcMB: end.heapAfterGcMB,
+    rows: end.rows,
+  };
 }

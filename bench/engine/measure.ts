@@ -39,6 +39,27 @@ export interface RunResult {
   rows?: Record<string, number>;
 }
 
+/** Statements and transactions of the measured processes, in total. */
+export type Totals = RunResult['perProcess'];
+
+export const zeroTotals = (): Totals => ({ data: 0, control: 0, select: 0, insert: 0, update: 0, delete: 0, transactions: 0 });
+
+export interface DriverOptions {
+  url: string;
+  db: RunResult['db'];
+  flow: RunResult['flow'];
+  concurrency: number;
+}
+
+/** One side of a comparison (Flowlane or the floor), driven a chunk at a time. */
+export interface Driver {
+  /** Runs `count` more processes; only `measured` ones count in `totals`. */
+  run(count: number, measured: boolean): Promise<void>;
+  totals(): Totals;
+  /** Checks what the runs left where it can, and lets go of the database. */
+  close(): Promise<void>;
+}
+
 const BEGIN = /^\s*(begin|start transaction)\b/i;
 
 /** Counts transactions on top of the engine's StatementCounter (which only splits data and control). */
