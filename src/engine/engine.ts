@@ -130,7 +130,7 @@ export class Engine {
       flowByLabel: (label) => this.flow(label),
       now: options.now ?? Date.now,
       reach,
-      cache: database.dialect === 'sqlite' ? new StateCache(database.statements) : undefined,
+      cache: database.dialect === 'sqlite' ? new StateCache(database.statements, this.repo) : undefined,
     };
     for (const setup of engineSetups) setup(this);
   }
@@ -209,7 +209,7 @@ export class Engine {
           committed = step;
           return value;
         });
-        this.deps.cache?.remember(committed.processes.values(), committed.tasks.values());
+        this.deps.cache?.remember(committed.processes.values(), committed.tasks.values(), committed.uow.flushed);
         this.ids.committed();
         return value;
       } catch (error) {

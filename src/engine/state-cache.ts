@@ -11,10 +11,10 @@
  * step's flush. Either one moving empties the cache; so a hit is the
  * database's current state.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, ProcessRow, TaskRow } from '../store/schema.ts';
 import type { StatementCounter } from '../store/statements.ts';
-import { processToRow, taskToRow, type ProcessKey } from '../store/repository.ts';
+import { processToRow, taskToRow, type ProcessKey, type Repository } from '../store/repository.ts';
 import { isActive, type ProcessState, type TaskState } from './model.ts';
 
 /** Processes kept; the oldest used goes first. */
@@ -32,13 +32,15 @@ export class StateCache {
   private dataVersion: unknown;
   private foreignWrites = -1;
 
-  constructor(readonly statements: StatementCounter) {}
+  constructor(
+    readonly statements: StatementCounter,
+    private readonly repo: Repository,
+  ) {}
 
   /** Run first in every step's transaction: forgets everything if the
    * database may have changed since the last step committed. */
   async validate(trx: Kysely<Database>): Promise<void> {
-    const result = await sql<{ data_version: unknown }>`pragma data_version`.execute(trx);
-    const version = result.rows[0]?.data_version;
+    const version = await this.repo.dataVersion(trx);
     if (version !== this.dataVersion || this.statements.foreignStateWrites !== this.foreignWrites) {
       this.clear();
       this.dataVersion = version;
@@ -69,7 +71,11 @@ export class StateCache {
 
   /** After a commit: the processes as the step left them, unless a later
    * step (a higher version) already told how they are now. */
-  remember(processes: Iterable<ProcessState>, tasks: Iterable<TaskState>): void {
+  remember(
+    processes: Iterable<ProcessState>,
+    tasks: Iterable<TaskState>,
+    flushed: { processes: ReadonlyMap<number, ProcessRow>; tasks: ReadonlyMap<number, TaskRow> },
+  ): void {
     const active = new Map<number, TaskState[]>();
     for (const task of tasks) {
       if (!isActive(task.status)) continue;
@@ -84,8 +90,8 @@ export class StateCache {
       if (process.status !== 'NEW') continue;
       const rows = (active.get(process.id) ?? [])
         .sort((a, b) => a.created - b.created || a.id - b.id)
-        .map((task) => taskToRow(task, process.flow));
-      this.entries.set(process.id, { process: processToRow(process), tasks: rows });
+        .map((task) => flushed.tasks.get(task.id) ?? taskToRow(task, process.flow));
+      this.entries.set(process.id, { process: flushed.processes.get(process.id) ?? processToRow(process), tasks: rows });
       for (const row of rows) this.processOfTask.set(row.id, process.id);
       if (this.entries.size > LIMIT) this.drop(this.entries.keys().next().value!);
     }

@@ -30,6 +30,8 @@ export class UnitOfWork {
   private readonly loadedTasks = new Map<number, Tracked<TaskState, TaskRow>>();
   private readonly newProcesses = new Map<number, ProcessState>();
   private readonly newTasks = new Map<number, { state: TaskState; flow: string }>();
+  /** Rows as `flush` left them in the database, for whoever keeps them (the SQLite state cache). */
+  readonly flushed = { processes: new Map<number, ProcessRow>(), tasks: new Map<number, TaskRow>() };
 
   trackProcess(state: ProcessState, row: ProcessRow): void {
     this.loadedProcesses.set(state.id, { state, original: row, flow: state.flow });
@@ -100,6 +102,7 @@ export class UnitOfWork {
     const groups = new Map<string, { ids: number[]; expected: TaskStatus; changes: Partial<TaskRow> }>();
     for (const { state, original, flow } of this.loadedTasks.values()) {
       const row = taskToRow(state, flow);
+      this.flushed.tasks.set(state.id, row);
       const changes: Partial<TaskRow> = {};
       for (const key of Object.keys(row) as Array<keyof TaskRow>) {
         if (key === 'id') continue;
@@ -130,10 +133,15 @@ export class UnitOfWork {
         throw new ConcurrentUpdateError(`Process ${state.id} changed in another step while this one ran; nothing was saved`);
       }
       state.version = version + 1;
+      this.flushed.processes.set(state.id, { ...row, version: state.version });
     }
 
-    if (this.newProcesses.size) await repo.insertProcesses(db, [...this.newProcesses.values()].map(processToRow));
-    if (this.newTasks.size) await repo.insertTasks(db, [...this.newTasks.values()].map(({ state, flow }) => taskToRow(state, flow)));
+    const newProcessRows = [...this.newProcesses.values()].map(processToRow);
+    const newTaskRows = [...this.newTasks.values()].map(({ state, flow }) => taskToRow(state, flow));
+    for (const row of newProcessRows) this.flushed.processes.set(row.id, row);
+    for (const row of newTaskRows) this.flushed.tasks.set(row.id, row);
+    if (newProcessRows.length) await repo.insertProcesses(db, newProcessRows);
+    if (newTaskRows.length) await repo.insertTasks(db, newTaskRows);
     for (const { ids, expected, changes } of groups.values()) {
       const updated = await repo.updateTasks(db, ids, expected, changes);
       if (updated !== ids.length) {

@@ -158,6 +158,15 @@ export class Repository {
     return result.rows;
   }
 
+  /** SQLite: a number that changes whenever another connection has
+   * committed since this one last asked (see engine/state-cache.ts). */
+  async dataVersion(db: Db): Promise<unknown> {
+    const result = await this.shapes.run<{ data_version: unknown }>(db, 'dataVersion', [], () => ({
+      compile: () => sql<{ data_version: unknown }>`pragma data_version`.compile(db),
+    }));
+    return result.rows[0]?.data_version;
+  }
+
   async processIdOfTask(db: Db, taskId: number): Promise<number | undefined> {
     const row = await db.selectFrom('flowlane_task').select('process_id').where('id', '=', taskId).executeTakeFirst();
     return row ? Number(row.process_id) : undefined;

@@ -137,12 +137,13 @@ describe('SQLite state cache', () => {
   it('keeps the newest version of a process, and forgets one a step is writing', async () => {
     const engine = await open();
     const process = await engine.start(Pair, 'start');
-    const cache = new StateCache(engine.database.statements);
+    const cache = new StateCache(engine.database.statements, engine.repo);
     const state = await engine.getProcess(process.id);
     const tasks = (await engine.getTasks(process.id)).filter((t) => t.status === 'NEW');
     const at = (version: number) => ({ ...state, version, data: { seen: version } });
-    cache.remember([at(3)], tasks);
-    cache.remember([at(2)], tasks); // a step that committed earlier, remembered late
+    const none = { processes: new Map(), tasks: new Map() };
+    cache.remember([at(3)], tasks, none);
+    cache.remember([at(2)], tasks, none); // a step that committed earlier, remembered late
     expect(cache.get({ processId: process.id }, [])?.process).toMatchObject({ version: 3, data: '{"seen":3}' });
     expect(cache.get({ taskId: tasks[0]!.id }, [tasks[1]!.id])?.tasks.map((t) => t.id)).toEqual(tasks.map((t) => t.id));
     cache.forget([process.id]);
