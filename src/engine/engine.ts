@@ -16,7 +16,7 @@ import { noLock } from '../lock/none.ts';
 import type { LockStrategy, StepAttempt } from '../lock/strategy.ts';
 import { EventBus, type EngineEventName, type EngineEvents } from './events.ts';
 import type { ProcessInfo, TaskInfo, TaskSnapshot, TaskState, ProcessState } from './model.ts';
-import { StateCache } from './state-cache.ts';
+import { stateCacheOf } from './state-cache.ts';
 import { Step, refuseUnknownFields, type StepDeps, type StepMode } from './step.ts';
 import { SYSTEM_USER, type FlowUser } from './user.ts';
 import { done, reach } from './kinds.ts';
@@ -130,7 +130,7 @@ export class Engine {
       flowByLabel: (label) => this.flow(label),
       now: options.now ?? Date.now,
       reach,
-      cache: database.dialect === 'sqlite' ? new StateCache(database.statements, this.repo) : undefined,
+      cache: stateCacheOf(database, this.repo),
     };
     for (const setup of engineSetups) setup(this);
   }
@@ -209,7 +209,7 @@ export class Engine {
           committed = step;
           return value;
         });
-        this.deps.cache?.remember(committed.processes.values(), committed.tasks.values(), committed.uow.flushed);
+        this.deps.cache?.remember(committed.uow.flushed);
         this.ids.committed();
         return value;
       } catch (error) {
@@ -328,7 +328,8 @@ export class Engine {
     const db = this.database.db;
     const row = await this.repo.getTask(db, taskId);
     if (!row) throw new NotFoundError(`Task ${taskId} does not exist`);
-    const step = new Step(this.deps, db, user, 'sync');
+    // Outside a step nothing checks the state cache, so this reads the database.
+    const step = new Step({ ...this.deps, cache: undefined }, db, user, 'sync');
     const process = await step.load({ processId: Number(row.process_id) }, 'none', [taskId]);
     const task = step.tasks.get(taskId)!;
     const actions = TASK_ACTIONS.filter((action) => check(step, process, task, action).ok);

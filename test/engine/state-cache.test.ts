@@ -11,6 +11,7 @@ import { Flow, flow, self, DataValidationError, TransitionError, type Engine } f
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { engineOn, user } from '../support/engine.ts';
 import { StateCache } from '../../src/engine/state-cache.ts';
+import { processToRow, taskToRow } from '../../src/store/repository.ts';
 
 const Data = z.object({ note: z.string().max(10).default('') });
 
@@ -138,12 +139,15 @@ describe('SQLite state cache', () => {
     const engine = await open();
     const process = await engine.start(Pair, 'start');
     const cache = new StateCache(engine.database.statements, engine.repo);
+    await cache.validate(engine.database.db);
     const state = await engine.getProcess(process.id);
     const tasks = (await engine.getTasks(process.id)).filter((t) => t.status === 'NEW');
-    const at = (version: number) => ({ ...state, version, data: { seen: version } });
-    const none = { processes: new Map(), tasks: new Map() };
-    cache.remember([at(3)], tasks, none);
-    cache.remember([at(2)], tasks, none); // a step that committed earlier, remembered late
+    const flushed = (version: number) => ({
+      processes: new Map([[process.id, processToRow({ ...state, version, data: { seen: version } })]]),
+      tasks: new Map(tasks.map((task) => [task.id, taskToRow(task, 'pair')])),
+    });
+    cache.remember(flushed(3));
+    cache.remember(flushed(2)); // a step that committed earlier, remembered late
     expect(cache.get({ processId: process.id }, [])?.process).toMatchObject({ version: 3, data: '{"seen":3}' });
     expect(cache.get({ taskId: tasks[0]!.id }, [tasks[1]!.id])?.tasks.map((t) => t.id)).toEqual(tasks.map((t) => t.id));
     cache.forget([process.id]);
