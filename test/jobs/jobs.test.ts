@@ -177,6 +177,8 @@ await describeEachDatabase('jobs', (db) => {
     expect(error.stack).toContain('sendMessage');
     expect(broken.data.job).toMatchObject({ runs: 3, failures: 3 });
     expect(broken.scheduled).toBeNull();
+    // Events go out after the commit, so the row can be seen before the event.
+    await waitFor('the failure event', async () => failed.length > 0);
     expect(failed.map((e) => e.task.id)).toEqual([broken.id]);
     expect((await engine.getProcess(process.id)).status).toBe('NEW');
 
