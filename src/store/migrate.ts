@@ -10,6 +10,7 @@ import * as auth from './migrations/002_auth.ts';
 import * as schedule from './migrations/003_schedule.ts';
 import * as processVersion from './migrations/004_process_version.ts';
 import * as taskPrevious from './migrations/005_task_previous_column.ts';
+import * as queueByPermission from './migrations/006_queue_by_permission.ts';
 
 type Up = (db: any, dialect: DialectName) => Promise<void>;
 const MIGRATIONS: Array<[string, Up]> = [
@@ -18,6 +19,7 @@ const MIGRATIONS: Array<[string, Up]> = [
   ['003_schedule', schedule.up],
   ['004_process_version', processVersion.up],
   ['005_task_previous_column', taskPrevious.up],
+  ['006_queue_by_permission', queueByPermission.up],
 ];
 
 class CodeMigrations implements MigrationProvider {

@@ -196,35 +196,36 @@ export async function archive(db: Db, flows: readonly FlowSpec[], user: FlowUser
  * Unassigned tasks of these human nodes whose stored owner permission lets
  * the user take them: none stored, one of the user's codenames, or a group
  * list (`groups:a,b`) naming one of the user's groups. Superusers take all.
+ *
+ * Each way to match is its own branch of a UNION ALL, so each seeks its own
+ * part of the queue indexes (an OR of them reads the whole queue). The
+ * branches match disjoint rows, so the union holds each task once. Typed as
+ * a task query: a page of it reads only `id`, which the union's rows have.
  */
 function queueOf(db: Db, nodes: string[], user: FlowUser): TaskQuery {
-  const query = db.selectFrom('flowlane_task').where(inQueue()).where('flow_task', 'in', nodes);
-  if (user.isSuperuser) return query;
+  const queued = () => db.selectFrom('flowlane_task').where(inQueue()).where('flow_task', 'in', nodes);
+  if (user.isSuperuser) return queued();
   const exact = [...user.permissions, ...[...user.groups].map((g) => `groups:${g}`)];
-  return query.where((eb) =>
-    eb.or([
-      eb('owner_permission', 'is', null),
-      ...(exact.length ? [eb('owner_permission', 'in', exact)] : []),
-      // A group inside a list of several (the patterns are only tried on lists, which have a comma).
-      ...(user.groups.size
-        ? [
-            eb.and([
-              sql<SqlBool>`owner_permission like 'groups:%,%'`,
-              eb.or(
-                [...user.groups].flatMap((group) => {
-                  const g = likeLiteral(group);
-                  return [
-                    sql<SqlBool>`owner_permission like ${`groups:${g},%`} escape '!'`,
-                    sql<SqlBool>`owner_permission like ${`groups:%,${g}`} escape '!'`,
-                    sql<SqlBool>`owner_permission like ${`groups:%,${g},%`} escape '!'`,
-                  ];
-                }),
-              ),
-            ]),
-          ]
-        : []),
-    ]),
-  );
+  let branches = queued().select('id').where('owner_permission', 'is', null);
+  if (exact.length) branches = branches.unionAll(queued().select('id').where('owner_permission', 'in', exact));
+  if (user.groups.size) branches = branches.unionAll(inGroupLists(queued().select('id'), user, exact));
+  return db.selectFrom(branches.as('queued')) as unknown as TaskQuery;
+}
+
+/**
+ * Of `query`, the tasks whose group list (it has a comma) names one of the
+ * user's groups, anywhere in it. A group or codename with a comma can equal
+ * a whole list: such a task is the exact branch's, so it is left out here.
+ */
+function inGroupLists<O>(query: SelectQueryBuilder<Database, 'flowlane_task', O>, user: FlowUser, exact: string[]) {
+  const patterns = [...user.groups].flatMap((group) => {
+    const g = likeLiteral(group);
+    return [`groups:${g},%`, `groups:%,${g}`, `groups:%,${g},%`];
+  });
+  return query
+    .where(sql<SqlBool>`owner_permission like 'groups:%,%'`) // the lists index's predicate, word for word
+    .where((eb) => eb.or(patterns.map((p) => sql<SqlBool>`owner_permission like ${p} escape '!'`)))
+    .where('owner_permission', 'not in', exact);
 }
 
 /**

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { Flow, flow, self, type Engine, type FlowSpec } from '../../src/index.ts';
+import { Flow, flow, self, type Engine, type FlowSpec, type FlowUser } from '../../src/index.ts';
 import { describeEachDatabase, PG_URL, REQUIRE_SERVICES, unavailable } from '../support/databases.ts';
 import { engineOn, user } from '../support/engine.ts';
 import { archive, dashboard, inbox, inboxCount, nextTaskOf, processes, queue, queueCount, type Page, type TaskRow } from '../../src/web/queries.ts';
@@ -65,6 +65,21 @@ class TeamsFlow extends Flow {
   end = flow.End();
 }
 
+/** No function permission, so its queue is paged in SQL: every branch of the queue query at once. */
+class MixedFlow extends Flow {
+  static label = 'mixed';
+  start = flow.StartHandle().Next(self.split);
+  split = flow.Split().Next(self.byCode).Next(self.byGroup).Next(self.inList).Next(self.notMine).Next(self.anyone);
+  byCode = flow.View().Permission('mixed.code').Next(self.join);
+  byGroup = flow.View().Permission({ groups: ['ops'] }).Next(self.join);
+  /** Stored as `groups:night,ops,day`: the group in the middle of a list. */
+  inList = flow.View().Permission({ groups: ['night', 'ops', 'day'] }).Next(self.join);
+  notMine = flow.View().Permission({ groups: ['night', 'day'] }).Next(self.join);
+  anyone = flow.View().Next(self.join);
+  join = flow.Join().Next(self.end);
+  end = flow.End();
+}
+
 const coder = user('coder', { permissions: ['desk.code'] });
 const nightOwl = user('owl', { groups: ['night_%shift'] });
 const lookalike = user('looka', { groups: ['nightX%shift', 'night_'] });
@@ -76,7 +91,7 @@ await describeEachDatabase('web queries', (db) => {
   let desk: FlowSpec;
   let other: FlowSpec;
   beforeEach(async () => {
-    engine = await engineOn(db.url, [DeskFlow, OtherFlow, DeskDashFlow, DeskUnderscoreFlow, TeamsFlow]);
+    engine = await engineOn(db.url, [DeskFlow, OtherFlow, DeskDashFlow, DeskUnderscoreFlow, TeamsFlow, MixedFlow]);
     // The database lives for the whole file: each test counts only its own rows.
     for (const table of ['flowlane_task', 'flowlane_process'] as const) {
       await engine.database.db.deleteFrom(table).execute();
@@ -215,6 +230,50 @@ await describeEachDatabase('web queries', (db) => {
     expect(await sees('x,y')).toEqual(['comma', 'listed']);
     expect(await sees('first')).toEqual(['listed']);
     expect(await sees('last')).toEqual(['listed']);
+  });
+
+  it('pages a queue matched by no permission, codenames and a group inside a list at once, with the total right', async () => {
+    for (let i = 0; i < 3; i++) await engine.start(MixedFlow, 'start', {});
+    const db_ = engine.database.db;
+    const mixed = engine.flow(MixedFlow);
+    const queued = await db_.selectFrom('flowlane_task').select(['id', 'flow_task']).where('status', '=', 'NEW').where('task_type', '=', 'HUMAN').execute();
+    const ids = (keep: (node: string) => boolean) => newestFirst(queued.filter((r) => keep(r.flow_task.slice('mixed.'.length))).map((r) => Number(r.id)));
+
+    const opsCoder = user('ops-coder', { permissions: ['mixed.code', 'mixed.view'], groups: ['ops', 'nobody'] });
+    const expected = ids((node) => node !== 'notMine');
+    expect(expected).toHaveLength(12);
+    for (const size of [5, 12, 25]) {
+      const paged = await allPages((page, s) => queue(db_, [mixed], opsCoder, page, s), size);
+      expect(paged.ids).toEqual(expected); // newest first across the branches, each task once
+      expect(new Set(paged.totals)).toEqual(new Set([12]));
+    }
+    expect((await queue(db_, [mixed], opsCoder, 5, 5)).total).toBe(12); // past the end
+    expect(await queueCount(db_, [mixed], opsCoder)).toEqual({ count: 12, more: false });
+    expect(await queueCount(db_, [mixed], opsCoder, 11)).toEqual({ count: 11, more: true });
+
+    // Each way to match on its own, and none.
+    const sees = async (u: FlowUser) => [...new Set(nodesIn(await queue(db_, [mixed], u)))];
+    expect(await sees(user('nobody'))).toEqual(['anyone']);
+    expect(await sees(user('coder', { permissions: ['mixed.code'] }))).toEqual(['anyone', 'byCode']);
+    expect(await sees(user('ops', { groups: ['ops'] }))).toEqual(['anyone', 'byGroup', 'inList']);
+    expect(await sees(user('night', { groups: ['night'] }))).toEqual(['anyone', 'inList', 'notMine']);
+    expect(await sees(user('day', { groups: ['day'] }))).toEqual(['anyone', 'inList', 'notMine']);
+
+    // A superuser takes every queued task.
+    expect((await allPages((page, s) => queue(db_, [mixed], admin, page, s), 4)).ids).toEqual(ids(() => true));
+    expect(await queueCount(db_, [mixed], admin)).toEqual({ count: 15, more: false });
+  });
+
+  it('counts a task once when a group with a comma equals its whole list and another group is in that list', async () => {
+    await engine.start(TeamsFlow, 'start', {});
+    const teams = engine.flow(TeamsFlow);
+    const both = user('both', { groups: ['x', 'x,y'] }); // `groups:x,y` is the comma node's exact permission and a list holding x
+    const page = await queue(engine.database.db, [teams], both);
+    expect(nodesIn(page)).toEqual(['comma', 'listed']);
+    expect(page.total).toBe(2);
+    expect(await queueCount(engine.database.db, [teams], both)).toEqual({ count: 2, more: false });
+    const codename = user('codename', { permissions: ['groups:x,y'], groups: ['x'] }); // a codename that reads like a list
+    expect(nodesIn(await queue(engine.database.db, [teams], codename))).toEqual(['comma', 'listed']);
   });
 
   it('keeps tasks of nodes the flow no longer has in inbox, archive and dashboard; the queue offers none of them', async () => {

@@ -16,7 +16,7 @@ const rowId = (dialect: DialectName) => (dialect === 'sqlite' ? 'integer' : 'big
  * or a handle task that never has an owner, a queue or a due time never
  * touches those indexes. MySQL/MariaDB get the same columns, unfiltered.
  */
-function createIndex(db: Kysely<any>, dialect: DialectName, name: string, table: string, columns: string[], where?: string) {
+export function createIndex(db: Kysely<any>, dialect: DialectName, name: string, table: string, columns: string[], where?: string) {
   const builder = db.schema.createIndex(name).on(table).columns(columns);
   return (where && dialect !== 'mysql' ? builder.where(sql.raw<boolean>(where)) : builder).execute();
 }
