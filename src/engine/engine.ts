@@ -276,8 +276,14 @@ export class Engine {
         task,
         step,
         activation: step.activation(process, task),
-        check: (action, opts) => check(step, process, task, action, opts),
-        perform: (action, opts) => perform(step, process, task, action, opts),
+        // Methods, not arrow properties: tsx names every arrow it assigns, a
+        // defineProperty per step that showed in the engine's profile.
+        check(action, opts) {
+          return check(step, process, task, action, opts);
+        },
+        perform(action, opts) {
+          return perform(step, process, task, action, opts);
+        },
       });
     });
   }
