@@ -55,11 +55,12 @@ for (const part of options.parts) {
   log(`${part} done in ${((performance.now() - partStarted) / 1000).toFixed(0)} s`);
 }
 
+const chart = options.quick ? 'results/throughput-quick.svg' : 'results/throughput.svg';
 if (results.engine) {
   mkdirSync(here('./results'), { recursive: true });
-  writeFileSync(here(options.quick ? './results/throughput-quick.svg' : './results/throughput.svg'), throughputChart(results.engine.cases));
+  writeFileSync(here(`./${chart}`), throughputChart(results.engine.cases));
 }
-const generated = generatedMarkdown(results);
+const generated = generatedMarkdown(results, chart);
 if (options.quick) {
   console.log(generated);
 } else {

@@ -21,7 +21,7 @@ function machineLine(m: Machine, what: string): string {
   );
 }
 
-function engineSection(results: Results): string[] {
+function engineSection(results: Results, chart: string): string[] {
   const part = results.engine;
   if (!part) return ['## Engine throughput', '', '_Not run yet._'];
   const out = ['## Engine throughput and the floor', '', machineLine(part.machine, `Measured ${part.options.runs} runs per case, medians`), ''];
@@ -53,7 +53,7 @@ function engineSection(results: Results): string[] {
     );
   }
   out.push('', 'Floor statements per process: ' + [...new Set(part.cases.map((c) => `${FLOWS[c.flow].title} ${fmt(c.floor.perProcess.data)} data + ${fmt(c.floor.perProcess.control)} control`))].join('; ') + '.');
-  out.push('', '![throughput against N](results/throughput.svg)');
+  out.push('', `![throughput against N](${chart})`);
   return out;
 }
 
@@ -98,7 +98,8 @@ function httpSection(results: Results): string[] {
   return out;
 }
 
-export function generatedMarkdown(results: Results): string {
+/** `chart`: the SVG's path from bench/ (the quick run draws its own). */
+export function generatedMarkdown(results: Results, chart: string): string {
   const checks = checkTargets(results);
   const mark = (h: boolean | undefined) => (h === undefined ? '–' : h ? '✅' : '❌');
   return [
@@ -109,7 +110,7 @@ export function generatedMarkdown(results: Results): string {
     row(['---', '---', '---']),
     ...checks.map((c) => row([c.target, mark(c.holds), c.measured || '–'])),
     '',
-    ...engineSection(results),
+    ...engineSection(results, chart),
     '',
     ...scaleSection(results),
     '',

@@ -73,7 +73,7 @@ export async function runReads(kind: 'sqlite' | 'postgres', url: string, users: 
     { name: 'processes', what: "a flow's process list, page 1 (+ total)", run: async () => (await processes(db, flows[pick(FLOW_COUNT) - 1]!, {})).rows.length },
     {
       name: 'process',
-      what: 'process detail: process, its tasks and links, actions on its active tasks',
+      what: 'process detail: getProcess, getTasks (the process again, then its tasks with their links), actions on its active tasks',
       run: async () => {
         const id = await processId(pick(processCount));
         await engine.getProcess(id);

@@ -29,10 +29,17 @@ export async function main(argv: string[]): Promise<number> {
     return name && name !== 'help' && name !== '--help' ? 2 : 0;
   }
   const command = await load();
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(args);
   } catch (error) {
-    process.stderr.write(`flowlane ${name}: ${(error as Error).message}\n`);
+    const message = (error as Error).message;
+    // node:util's parseArgs names the bad option but not what the command takes.
+    const withUsage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${message}\n\nUsage: ${command.usage}` : message;
+    process.stderr.write(`flowlane ${name}: ${withUsage}\n`);
     return 1;
   }
 }

@@ -75,4 +75,14 @@ describe('flowlane CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "frobnicate"');
   });
+
+  it('answers --help for every command with its usage, and shows it after an unknown option', async () => {
+    for (const name of ['migrate', 'rename-task', 'check', 'serve', 'user', 'worker']) {
+      const help = await flowlane(dir, name, '--help');
+      expect(help, name).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: flowlane ${name}`) });
+    }
+    const bogus = await flowlane(dir, 'serve', '--bogus');
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toMatch(/flowlane serve: Unknown option '--bogus'[\s\S]*Usage: flowlane serve \[--port N\]/);
+  });
 });
