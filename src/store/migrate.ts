@@ -11,6 +11,7 @@ import * as schedule from './migrations/003_schedule.ts';
 import * as processVersion from './migrations/004_process_version.ts';
 import * as taskPrevious from './migrations/005_task_previous_column.ts';
 import * as queueByPermission from './migrations/006_queue_by_permission.ts';
+import * as exactNamesMysql from './migrations/007_exact_names_mysql.ts';
 
 type Up = (db: any, dialect: DialectName) => Promise<void>;
 const MIGRATIONS: Array<[string, Up]> = [
@@ -20,6 +21,7 @@ const MIGRATIONS: Array<[string, Up]> = [
   ['004_process_version', processVersion.up],
   ['005_task_previous_column', taskPrevious.up],
   ['006_queue_by_permission', queueByPermission.up],
+  ['007_exact_names_mysql', exactNamesMysql.up],
 ];
 
 class CodeMigrations implements MigrationProvider {

@@ -9,7 +9,7 @@
  * takes the total from the same statement (`count(*) over ()`). The page's
  * tasks then come with their processes in one statement.
  */
-import { sql, PostgresAdapter, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, PostgresAdapter, SqliteAdapter, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { PROCESS_COLUMNS, TASK_COLUMNS, type Database, type ProcessRow, type ProcessStatus, type TaskRow as StoredTask, type TaskStatus } from '../store/schema.ts';
 import { processFromRow, taskFromRow } from '../store/repository.ts';
 import type { FlowSpec } from '../flow/build.ts';
@@ -49,6 +49,8 @@ const offsetOf = (page: number, pageSize: number) => (Math.max(1, page) - 1) * p
 
 /** Escapes LIKE wildcards so user text and group names match literally ("!" escapes alike on every database). */
 const likeLiteral = (text: string) => text.replace(/[!%_]/g, (ch) => `!${ch}`);
+/** Escapes GLOB wildcards (SQLite): a bracket holds a character literally. */
+const globLiteral = (text: string) => text.replace(/[*?[]/g, (ch) => `[${ch}]`);
 
 /**
  * The partial indexes' predicates word for word, with literals: SQLite
@@ -208,7 +210,7 @@ function queueOf(db: Db, nodes: string[], user: FlowUser): TaskQuery {
   const exact = [...user.permissions, ...[...user.groups].map((g) => `groups:${g}`)];
   let branches = queued().select('id').where('owner_permission', 'is', null);
   if (exact.length) branches = branches.unionAll(queued().select('id').where('owner_permission', 'in', exact));
-  if (user.groups.size) branches = branches.unionAll(inGroupLists(queued().select('id'), user, exact));
+  if (user.groups.size) branches = branches.unionAll(inGroupLists(db, queued().select('id'), user, exact));
   return db.selectFrom(branches.as('queued')) as unknown as TaskQuery;
 }
 
@@ -217,15 +219,23 @@ function queueOf(db: Db, nodes: string[], user: FlowUser): TaskQuery {
  * user's groups, anywhere in it. A group or codename with a comma can equal
  * a whole list: such a task is the exact branch's, so it is left out here.
  */
-function inGroupLists<O>(query: SelectQueryBuilder<Database, 'flowlane_task', O>, user: FlowUser, exact: string[]) {
+function inGroupLists<O>(db: Db, query: SelectQueryBuilder<Database, 'flowlane_task', O>, user: FlowUser, exact: string[]) {
   const patterns = [...user.groups].flatMap((group) => {
     const g = likeLiteral(group);
     return [`groups:${g},%`, `groups:%,${g}`, `groups:%,${g},%`];
   });
-  return query
+  const lists = query
     .where(sql<SqlBool>`owner_permission like 'groups:%,%'`) // the lists index's predicate, word for word
     .where((eb) => eb.or(patterns.map((p) => sql<SqlBool>`owner_permission like ${p} escape '!'`)))
     .where('owner_permission', 'not in', exact);
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return lists;
+  // SQLite's LIKE ignores ASCII case (`Team` would match `groups:ops,team`);
+  // GLOB does not, and decides among the rows the LIKEs found.
+  const globs = [...user.groups].flatMap((group) => {
+    const g = globLiteral(group);
+    return [`groups:${g},*`, `groups:*,${g}`, `groups:*,${g},*`];
+  });
+  return lists.where((eb) => eb.or(globs.map((p) => sql<SqlBool>`owner_permission glob ${p}`)));
 }
 
 /**
