@@ -1,6 +1,6 @@
 /**
  * Command line: `npm run bench -- [engine] [scale] [http] [--quick]
- * [--runs=3] [--db=sqlite,postgres] [--flows=hello,splitjoin]`.
+ * [--runs=5] [--db=sqlite,postgres] [--flows=hello,splitjoin]`.
  * No part named means all of them.
  */
 import type { DbKind } from './db.ts';
@@ -63,7 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     parts: parts.length ? parts : PARTS,
     quick,
-    runs: num('runs', quick ? 1 : 3),
+    runs: num('runs', quick ? 1 : 5),
     dbs: list(flags.get('db'), ['sqlite', 'postgres'] as const, ['sqlite', 'postgres']),
     flows: list(flags.get('flows'), ['hello', 'splitjoin'] as const, ['hello', 'splitjoin']),
     sizes: flags.has('sizes') ? flags.get('sizes')!.split(',').map(Number) : quick ? [200, 1_000] : [1_000, 10_000],
