@@ -45,21 +45,31 @@ export const command: Command = {
     if (config.flows.length === 0) throw new Error('no flows configured: list them in flowlane.config.ts (flows: [...])');
 
     const engine = await createEngine({ database: config.database, flows: config.flows, migrate: !values['no-migrate'] });
-    const worker = values.worker ? await startWorker(engine) : undefined;
-    const app = await createWebApp({ engine, mount: values.mount });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const started = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
-        process.stdout.write(`flowlane serve: http://${values.host}:${info.port}${values.mount} (${engine.flows.length} flow(s))\n`);
-        resolve(started);
+    // Whatever fails after the engine opened (a worker, the app, the port)
+    // must close it again, or its connections keep the process alive.
+    let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+    try {
+      worker = values.worker ? await startWorker(engine) : undefined;
+      const app = await createWebApp({ engine, mount: values.mount });
+      // Served alone, the site's root leads to the flows (the pages' brand link points there).
+      if (values.mount.replace(/\/+$/, '') !== '') app.get('/', (c) => c.redirect(values.mount));
+      const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+        const started = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
+          const runs = worker ? `, ${worker.runner.name} worker` : '';
+          process.stdout.write(`flowlane serve: http://${values.host}:${info.port}${values.mount} (${engine.flows.length} flow(s)${runs})\n`);
+          resolve(started);
+        });
+        started.once('error', reject);
       });
-    });
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-    });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await worker?.stop();
-    await engine.close();
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    } finally {
+      await worker?.stop();
+      await engine.close();
+    }
     return 0;
   },
 };

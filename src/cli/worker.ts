@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from './main.ts';
 import { loadConfig } from './config.ts';
 import { createEngine } from '../engine/engine.ts';
-import { startWorker } from '../jobs/index.ts';
+import { startWorker, type WorkerOptions } from '../jobs/index.ts';
 
 const USAGE = `flowlane worker [--runner in-process|bullmq] [--redis URL] [--queue NAME]
                 [--concurrency N] [--poll-interval MS] [--sweep-interval MS] [--lease MS]
@@ -50,8 +50,7 @@ export const command: Command = {
     const config = await loadConfig(configOptions);
     if (config.flows.length === 0) throw new Error('no flows configured: list them in flowlane.config.ts (flows: [...])');
 
-    const engine = await createEngine({ database: config.database, flows: config.flows });
-    const worker = await startWorker(engine, {
+    const options: WorkerOptions = {
       runner: values.runner,
       redis: values.redis,
       queue: values.queue,
@@ -59,18 +58,24 @@ export const command: Command = {
       pollInterval: number('poll-interval', values['poll-interval']),
       sweepInterval: number('sweep-interval', values['sweep-interval']),
       lease: number('lease', values.lease),
-    });
-    process.stdout.write(`flowlane worker ${process.pid}: ${worker.runner.name} runner, ${engine.flows.length} flow(s); ready\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-    });
-    process.stdout.write(`flowlane worker ${process.pid}: stopping after running jobs finish (signal again to exit now)\n`);
-    const now = () => process.exit(1);
-    process.once('SIGTERM', now);
-    process.once('SIGINT', now);
-    await worker.stop();
-    await engine.close();
+    };
+    const engine = await createEngine({ database: config.database, flows: config.flows });
+    try {
+      // A worker that fails to start must not leave the engine's connections holding the process.
+      const worker = await startWorker(engine, options);
+      process.stdout.write(`flowlane worker ${process.pid}: ${worker.runner.name} runner, ${engine.flows.length} flow(s); ready\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      process.stdout.write(`flowlane worker ${process.pid}: stopping after running jobs finish (signal again to exit now)\n`);
+      const now = () => process.exit(1);
+      process.once('SIGTERM', now);
+      process.once('SIGINT', now);
+      await worker.stop();
+    } finally {
+      await engine.close();
+    }
     return 0;
   },
 };

@@ -41,7 +41,7 @@ export async function migrate(database: OpenDatabase): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`Migration ${failed ?? ''} failed on ${database.dialect}: ${(error as Error).message ?? error}`, {
+    throw new Error(`${failed ? `Migration ${failed}` : 'Migrating'} failed on ${database.dialect}: ${(error as Error).message ?? error}`, {
       cause: error,
     });
   }

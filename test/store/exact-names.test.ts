@@ -1,5 +1,5 @@
 /**
- * Names (flows, nodes, statuses, permissions, tokens) compare byte for byte
+ * Names (flows, nodes, statuses, permissions, tokens, users, groups) compare byte for byte
  * in SQL as they do in the engine, on every database: case, accents and
  * trailing spaces count. MySQL/MariaDB get there by migration 007, also on
  * a database that already holds rows in the old collation.
@@ -46,6 +46,25 @@ await describeEachDatabase('exact names in SQL', (db) => {
       await seed(open);
       expect(await matches(open, 'flow_task')).toEqual([[1], [2], [3], [4]]);
       expect(await matches(open, 'owner_permission')).toEqual([[1], [2], [3], [4]]);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('users, groups and codenames that differ only in case, accent or a trailing space are different rows', async () => {
+    const open = await openDatabase(db.url);
+    try {
+      await migrate(open);
+      const raw = open.db as any;
+      const variants = ['clerks', 'Clerks', 'clerks ', 'clérks'];
+      await raw.insertInto('flowlane_group').values(variants.map((name) => ({ name }))).execute();
+      await raw.insertInto('flowlane_permission').values(variants.map((v) => ({ codename: `case.${v}`, name: v }))).execute();
+      await raw.insertInto('flowlane_user').values(variants.map((username) => ({ username, created: 1 }))).execute();
+      for (const v of variants) {
+        expect((await raw.selectFrom('flowlane_group').select('name').where('name', '=', v).execute()).map((r: { name: string }) => r.name)).toEqual([v]);
+        expect((await raw.selectFrom('flowlane_permission').select('codename').where('codename', '=', `case.${v}`).execute()).length).toBe(1);
+        expect((await raw.selectFrom('flowlane_user').select('username').where('username', '=', v).execute()).map((r: { username: string }) => r.username)).toEqual([v]);
+      }
     } finally {
       await open.close();
     }

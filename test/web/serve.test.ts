@@ -54,6 +54,8 @@ afterAll(() => {
 describe('flowlane serve', () => {
   it('serves the configured flows to a signed-in user and stops on SIGTERM', async () => {
     const browser = new Browser(origin);
+    const root = await browser.get('/');
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/workflow']);
     expect((await browser.get('/workflow/inbox')).status).toBe(302);
     const login = await browser.get('/accounts/login');
     expect(login.status).toBe(200);

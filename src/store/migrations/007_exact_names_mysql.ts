@@ -6,7 +6,8 @@ import type { DialectName } from '../connect.ts';
  * on SQLite and PostgreSQL. The tables took the server's default collation
  * (utf8mb4_general_ci), which ignores case, accents and trailing spaces: a
  * node `Secret` matched the tasks of a node `secret`, a codename `DOC.review`
- * the tasks of `doc.review`, so a queue listed tasks the user may not take.
+ * the tasks of `doc.review`, so a queue listed tasks the user may not take;
+ * `flowlane user create --group clerks` joined the group `Clerks`.
  * The collation is binary and does not pad (`utf8mb4_bin` still ignores
  * trailing spaces): MariaDB's `utf8mb4_nopad_bin` or MySQL 8's
  * `utf8mb4_0900_bin`. Each name column keeps its type and nullability; the
@@ -30,6 +31,15 @@ const NAME_COLUMNS: Record<string, Array<[column: string, type: string]>> = {
     ['owner_permission', 'varchar(255) null'],
   ],
   flowlane_schedule: [['name', 'varchar(255) not null']],
+  // Users, groups and codenames are told apart exactly on the other
+  // databases and in the permission rule; sessions and CSRF tokens are secrets.
+  flowlane_user: [['username', 'varchar(150) not null']],
+  flowlane_group: [['name', 'varchar(150) not null']],
+  flowlane_permission: [['codename', 'varchar(255) not null']],
+  flowlane_session: [
+    ['id', 'varchar(64) not null'],
+    ['csrf_token', 'varchar(64) not null'],
+  ],
 };
 
 export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
