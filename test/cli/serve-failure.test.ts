@@ -5,27 +5,19 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/store/connect.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { describeEachDatabase } from '../support/databases.ts';
+import { helloWorldAppFolder } from '../support/app-folder.ts';
 
 const BIN = resolve('bin/flowlane.mjs');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'flowlane-serve-failure-'));
-  writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-  writeFileSync(
-    join(dir, 'flowlane.config.ts'),
-    `import { defineConfig } from ${JSON.stringify(resolve('src/index.ts'))};
-import { HelloWorldFlow } from ${JSON.stringify(resolve('examples/helloworld.ts'))};
-export default defineConfig({ database: 'sqlite:./unused.db', flows: [HelloWorldFlow] });
-`,
-  );
+  dir = helloWorldAppFolder('flowlane-serve-failure-', 'sqlite:./unused.db');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,13 +1,13 @@
 /** `flowlane serve` as a user runs it: a config file, a port, a login, and a clean stop on SIGTERM. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../../src/store/connect.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { createUser } from '../../src/web/auth/users.ts';
 import { Browser } from './auth/harness.ts';
+import { helloWorldAppFolder } from '../support/app-folder.ts';
 
 const BIN = resolve('bin/flowlane.mjs');
 
@@ -16,18 +16,7 @@ let child: ChildProcess;
 let origin: string;
 
 beforeAll(async () => {
-  // An application folder outside the repository: tsx compiles Flowlane's
-  // .tsx files with that folder's (here: no) JSX settings, React's by
-  // default, unless each file names its runtime.
-  dir = mkdtempSync(join(tmpdir(), 'flowlane-serve-'));
-  writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-  writeFileSync(
-    join(dir, 'flowlane.config.ts'),
-    `import { defineConfig } from ${JSON.stringify(resolve('src/index.ts'))};
-import { HelloWorldFlow } from ${JSON.stringify(resolve('examples/helloworld.ts'))};
-export default defineConfig({ database: 'sqlite:./app.db', flows: [HelloWorldFlow] });
-`,
-  );
+  dir = helloWorldAppFolder('flowlane-serve-', 'sqlite:./app.db');
   const database = await openDatabase(`sqlite:${join(dir, 'app.db')}`);
   await migrate(database);
   await createUser(database.db, { username: 'boss', password: 'boss-password', isSuperuser: true });
