@@ -220,22 +220,20 @@ function queueOf(db: Db, nodes: string[], user: FlowUser): TaskQuery {
  * a whole list: such a task is the exact branch's, so it is left out here.
  */
 function inGroupLists<O>(db: Db, query: SelectQueryBuilder<Database, 'flowlane_task', O>, user: FlowUser, exact: string[]) {
-  const patterns = [...user.groups].flatMap((group) => {
-    const g = likeLiteral(group);
-    return [`groups:${g},%`, `groups:%,${g}`, `groups:%,${g},%`];
-  });
+  // A group first, last or in the middle of a list, in a pattern language's wildcard and escape.
+  const placesIn = (literal: (text: string) => string, any: string) =>
+    [...user.groups].flatMap((group) => {
+      const g = literal(group);
+      return [`groups:${g},${any}`, `groups:${any},${g}`, `groups:${any},${g},${any}`];
+    });
   const lists = query
     .where(sql<SqlBool>`owner_permission like 'groups:%,%'`) // the lists index's predicate, word for word
-    .where((eb) => eb.or(patterns.map((p) => sql<SqlBool>`owner_permission like ${p} escape '!'`)))
+    .where((eb) => eb.or(placesIn(likeLiteral, '%').map((p) => sql<SqlBool>`owner_permission like ${p} escape '!'`)))
     .where('owner_permission', 'not in', exact);
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return lists;
   // SQLite's LIKE ignores ASCII case (`Team` would match `groups:ops,team`);
   // GLOB does not, and decides among the rows the LIKEs found.
-  const globs = [...user.groups].flatMap((group) => {
-    const g = globLiteral(group);
-    return [`groups:${g},*`, `groups:*,${g}`, `groups:*,${g},*`];
-  });
-  return lists.where((eb) => eb.or(globs.map((p) => sql<SqlBool>`owner_permission glob ${p}`)));
+  return lists.where((eb) => eb.or(placesIn(globLiteral, '*').map((p) => sql<SqlBool>`owner_permission glob ${p}`)));
 }
 
 /**
